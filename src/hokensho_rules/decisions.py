@@ -1,0 +1,143 @@
+"""What an evaluation returns: a Decision of one Verdict per question."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from .flat import Scalar
+from .rulebook.schema import Condition, Rule
+
+if TYPE_CHECKING:
+    from .rulebook.book import Rulebook
+
+__all__ = ["Decision", "Explanation", "Lang", "NotApplied", "Verdict"]
+
+Lang = Literal["ja", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The answer to one question: its outcome, the data it carries, and why."""
+
+    question: str
+    outcome: str
+    data: Mapping[str, date | str]
+    rule: Rule
+    concurring: tuple[Rule, ...] = ()
+    overridden: tuple[Rule, ...] = ()
+
+    @property
+    def rule_id(self) -> str:
+        """Id of the deciding rule, e.g. ``"PC-3"``."""
+        return self.rule.id
+
+    def to_dict(self) -> dict[str, Any]:
+        """The verdict as JSON-ready data (dates as ISO strings)."""
+        return {
+            "question": self.question,
+            "outcome": self.outcome,
+            "data": {k: v.isoformat() if isinstance(v, date) else v for k, v in self.data.items()},
+            "rule_id": self.rule.id,
+            "implements": list(self.rule.implements),
+            "citation": {"source": self.rule.citation.source, "sections": list(self.rule.citation.sections)},
+            "concurring": [r.id for r in self.concurring],
+            "overridden": [r.id for r in self.overridden],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NotApplied:
+    """A rule of the question that did not apply, and the first condition that failed."""
+
+    rule: Rule
+    failed: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a question got its answer: matched facts, overridden and non-applying rules."""
+
+    verdict: Verdict
+    matched: tuple[tuple[str, date | Scalar | None], ...]
+    not_applied: tuple[NotApplied, ...]
+
+
+@dataclass(frozen=True)
+class Decision(Mapping[str, Verdict]):
+    """Every question's verdict for one member on one date.
+
+    Index it by question id (``decision["paper_card.usable"].outcome``); explanations
+    are computed on demand from the same facts the engine saw.
+    """
+
+    member_id: str
+    on: date
+    verdicts: Mapping[str, Verdict]
+    fact: Mapping[str, Scalar] = field(repr=False)
+    rulebook: Rulebook = field(repr=False)
+
+    def __getitem__(self, question: str) -> Verdict:
+        try:
+            return self.verdicts[question]
+        except KeyError:
+            raise KeyError(f"no question {question!r}; questions: {', '.join(self.verdicts)}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.verdicts)
+
+    def __len__(self) -> int:
+        return len(self.verdicts)
+
+    def outcomes(self) -> dict[str, str]:
+        """Question id → outcome."""
+        return {q: v.outcome for q, v in self.verdicts.items()}
+
+    def explanation(self, question: str) -> Explanation:
+        """The structured explanation of one question's verdict."""
+        from .explain import explain_verdict
+
+        return explain_verdict(self, self[question])
+
+    def explain(self, lang: Lang = "ja") -> str:
+        """The whole decision as text a member-services clerk can read."""
+        from .explain import render_decision
+
+        return render_decision(self, lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The decision as JSON-ready data."""
+        return {
+            "member_id": self.member_id,
+            "on": self.on.isoformat(),
+            "verdicts": {q: v.to_dict() for q, v in self.verdicts.items()},
+        }
+
+    def __repr__(self) -> str:
+        answers = ", ".join(f"{q}={v.outcome} [{v.rule_id}]" for q, v in self.verdicts.items())
+        return f"Decision(member={self.member_id!r}, on={self.on.isoformat()}: {answers})"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(str(cell))}</td>"
+                for cell in (
+                    q,
+                    v.outcome,
+                    ", ".join(f"{k}={val}" for k, val in v.data.items()),
+                    v.rule_id,
+                    v.rule.title.en,
+                )
+            )
+            + "</tr>"
+            for q, v in self.verdicts.items()
+        )
+        return (
+            f"<p>Member <b>{html.escape(self.member_id)}</b> on {self.on.isoformat()}</p>"
+            "<table><tr><th>question</th><th>outcome</th><th>data</th><th>rule</th><th>title</th></tr>"
+            f"{rows}</table>"
+        )

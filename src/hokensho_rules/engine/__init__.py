@@ -1,0 +1,1 @@
+"""Compiling rules for durable-rules and running them; nothing else imports ``durable``."""

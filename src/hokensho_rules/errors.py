@@ -1,0 +1,63 @@
+"""Every error the library raises on purpose; each names what was wrong."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+__all__ = [
+    "ConflictError",
+    "DecisionError",
+    "EngineError",
+    "GapError",
+    "HokenshoError",
+    "RuleFileError",
+]
+
+
+class HokenshoError(Exception):
+    """Base of the errors of hokensho-rules."""
+
+
+class RuleFileError(HokenshoError, ValueError):
+    """A rule file, or the rulebook made of several, is malformed.
+
+    ``path`` is the file, ``rule_id`` the rule (if the problem is inside one) and
+    ``field`` the dotted location of the bad value.
+    """
+
+    def __init__(self, path: Path | str, message: str, *, rule_id: str | None = None, field: str | None = None):
+        self.path = Path(path)
+        self.rule_id = rule_id
+        self.field = field
+        where = str(self.path)
+        if rule_id:
+            where += f", rule {rule_id}"
+        if field:
+            where += f", field {field}"
+        super().__init__(f"{where}: {message}")
+
+
+class DecisionError(HokenshoError):
+    """A question could not be answered for a member on a date."""
+
+    def __init__(self, member_id: str, question: str, on: date, rule_ids: tuple[str, ...], message: str):
+        self.member_id = member_id
+        self.question = question
+        self.on = on
+        self.rule_ids = rule_ids
+        super().__init__(
+            f"member {member_id}, question {question}, on {on.isoformat()}: {message}"
+        )
+
+
+class ConflictError(DecisionError):
+    """Two rules give different answers to one question and neither overrides the other."""
+
+
+class GapError(DecisionError):
+    """No rule answers a question that needs an answer."""
+
+
+class EngineError(HokenshoError):
+    """The rules engine refused a ruleset or a fact."""

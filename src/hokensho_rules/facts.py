@@ -1,0 +1,171 @@
+"""What is known about a member and their documents: strict, immutable input models.
+
+The models hold facts only. Whether a fact makes a document usable is decided by the
+rules in ``rules/``; here we reject only input that cannot describe a real member
+(wrong types, unknown fields, dates in an impossible order).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "Certificate",
+    "Member",
+    "MyNumberCard",
+    "PaperCard",
+    "Requests",
+]
+
+
+class _Facts(BaseModel):
+    # strict: "2025-01-01" is not a date and 1 is not True; frozen: a fact never changes
+    # under a Decision that was computed from it.
+    model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
+
+
+def _require_order(
+    model: BaseModel, earlier: str, later: str, *, allow_equal: bool = True
+) -> None:
+    """Raise if both dates are known and ``later`` comes before ``earlier``."""
+    first, second = getattr(model, earlier), getattr(model, later)
+    if first is None or second is None:
+        return
+    if second < first or (second == first and not allow_equal):
+        relation = "on or after" if allow_equal else "after"
+        raise ValueError(
+            f"{later}={second.isoformat()} must be {relation} {earlier}={first.isoformat()}"
+        )
+
+
+class PaperCard(_Facts):
+    """The paper health-insurance card (健康保険証) the member holds, if any."""
+
+    issued_on: date = Field(description="交付日: the day the card was issued.")
+    expires_on: date | None = Field(
+        default=None, description="有効期限: the card's own expiry, if it carries one."
+    )
+    details_changed_on: date | None = Field(
+        default=None, description="The day a detail printed on the card (e.g. name) changed."
+    )
+    lost_on: date | None = Field(default=None, description="The day the card was lost.")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> PaperCard:
+        for later in ("expires_on", "details_changed_on", "lost_on"):
+            _require_order(self, "issued_on", later)
+        return self
+
+
+class MyNumberCard(_Facts):
+    """The member's My Number card (マイナンバーカード) and its insurance-use registration."""
+
+    registered_for_insurance_on: date | None = Field(
+        default=None, description="健康保険証利用登録: the day the card was registered for insurance use."
+    )
+    registration_cancelled_on: date | None = Field(
+        default=None, description="利用登録の解除: the day that registration was cancelled."
+    )
+    certificate_expires_on: date | None = Field(
+        default=None,
+        description="利用者証明用電子証明書の有効期限: last day the card's electronic certificate is in force.",
+    )
+    returned_on: date | None = Field(default=None, description="返納: the day the card was returned.")
+    suspended_on: date | None = Field(
+        default=None, description="一時利用停止: the day the card was suspended (lost or stolen)."
+    )
+
+    @model_validator(mode="after")
+    def _registration_before_cancellation(self) -> MyNumberCard:
+        if self.registration_cancelled_on is not None and self.registered_for_insurance_on is None:
+            raise ValueError(
+                "registration_cancelled_on="
+                f"{self.registration_cancelled_on.isoformat()} needs registered_for_insurance_on: "
+                "a registration that was never made cannot be cancelled"
+            )
+        _require_order(self, "registered_for_insurance_on", "registration_cancelled_on")
+        return self
+
+
+class Certificate(_Facts):
+    """An eligibility certificate (資格確認書) already issued to the member."""
+
+    issued_on: date = Field(description="交付日: the day the certificate was issued.")
+    expires_on: date | None = Field(
+        default=None,
+        description="有効期限 printed on it, when the insurer chose a period shorter than the longest allowed.",
+    )
+
+    @model_validator(mode="after")
+    def _expiry_after_issue(self) -> Certificate:
+        _require_order(self, "issued_on", "expires_on")
+        return self
+
+
+class Requests(_Facts):
+    """What the member asked the insurer for."""
+
+    certificate_on_enrolment_form: bool = Field(
+        default=False,
+        description="資格確認書の交付希望欄: asked for a certificate on the enrolment or dependant notification.",
+    )
+    certificate_for_circumstances_on: date | None = Field(
+        default=None,
+        description="The day the member asked for a certificate because of their circumstances "
+        "(e.g. the card is entrusted to a care facility).",
+    )
+
+
+class Member(_Facts):
+    """A member (加入者) of the health-insurance society: an insured person or a dependant."""
+
+    id: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._:-]+$",
+        description="The insurer's own member id. Never a My Number.",
+    )
+    kind: Literal["insured", "dependant"] = Field(description="被保険者 or 被扶養者.")
+    enrolled_on: date = Field(description="資格取得日: first day of eligibility.")
+    loss_on: date | None = Field(
+        default=None, description="資格喪失日: first day WITHOUT eligibility (the day after leaving)."
+    )
+    voluntary_continuation: bool = Field(
+        default=False, description="任意継続被保険者: insured on voluntary continuation, with no employer."
+    )
+    my_number_held: bool = Field(
+        default=False, description="Whether the insurer holds the member's My Number."
+    )
+    insurer_registered_on: date | None = Field(
+        default=None,
+        description="The day the insurer registered the member for online eligibility verification.",
+    )
+    employer: str | None = Field(default=None, min_length=1, description="事業所: the employer's id.")
+    household: str | None = Field(
+        default=None, min_length=1, description="世帯: id shared by the members of one household."
+    )
+    paper_card: PaperCard | None = None
+    my_number_card: MyNumberCard | None = None
+    certificate: Certificate | None = None
+    requests: Requests = Requests()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Member:
+        _require_order(self, "enrolled_on", "loss_on", allow_equal=False)
+        if self.voluntary_continuation and self.kind != "insured":
+            raise ValueError("voluntary_continuation=True needs kind='insured': a dependant cannot be")
+        if self.voluntary_continuation and self.employer is not None:
+            raise ValueError(
+                f"employer={self.employer!r} with voluntary_continuation=True: "
+                "a voluntary continuation insured has no employer"
+            )
+        if self.insurer_registered_on is not None and not self.my_number_held:
+            raise ValueError(
+                "insurer_registered_on="
+                f"{self.insurer_registered_on.isoformat()} needs my_number_held=True: "
+                "the insurer registers a member with the My Number it holds"
+            )
+        return self

@@ -1,0 +1,126 @@
+"""The flat fact: one dict per member and date, the single form both the engine and the
+explanations read, so the two can never see different inputs.
+
+Names in rule files are dotted (``member.loss_on``, ``paper_card.issued_on``); in the
+flat fact they become keys of ``[a-z0-9_]`` (``member__loss_on``). Dates are day numbers
+(``date.toordinal``), a sub-document that is held is ``True``, an unknown value is
+absent. Outcomes of questions decided in earlier strata are added under ``q__`` keys.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel
+
+from .facts import Member
+
+__all__ = [
+    "FactType",
+    "FACT_TYPES",
+    "data_key",
+    "decode",
+    "encode",
+    "fact_key",
+    "flatten",
+    "outcome_key",
+]
+
+Scalar = Union[int, bool, str]
+
+
+@dataclass(frozen=True)
+class FactType:
+    """What a fact name holds: a date, a flag, a document's presence, or text (maybe closed)."""
+
+    kind: Literal["date", "bool", "presence", "text"]
+    choices: tuple[str, ...] = ()
+
+
+def fact_key(name: str) -> str:
+    """The flat key of a dotted fact name."""
+    return name.replace(".", "__")
+
+
+def outcome_key(question: str) -> str:
+    """The flat key holding a question's outcome for later strata."""
+    return "q__" + question.replace(".", "__")
+
+
+def data_key(question: str, datum: str) -> str:
+    """The flat key holding one datum of a question's outcome for later strata."""
+    return f"{outcome_key(question)}__{datum}"
+
+
+def encode(value: date | bool | int | str) -> Scalar:
+    """A value as the engine compares it: dates become day numbers."""
+    if isinstance(value, date):
+        return value.toordinal()
+    return value
+
+
+def decode(value: Scalar, kind: str) -> date | Scalar:
+    """Undo :func:`encode` for a fact of the given kind."""
+    if kind == "date" and isinstance(value, int) and not isinstance(value, bool):
+        return date.fromordinal(value)
+    return value
+
+
+def _leaf_type(annotation: Any) -> FactType:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (Union, types.UnionType) and len(args) == 1:
+        return _leaf_type(args[0])
+    if annotation is date:
+        return FactType("date")
+    if annotation is bool:
+        return FactType("bool")
+    if typing.get_origin(annotation) is Literal:
+        return FactType("text", tuple(typing.get_args(annotation)))
+    return FactType("text")
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _fact_types() -> dict[str, FactType]:
+    # Derived from the models, so a field added to Member is usable in rules at once.
+    found: dict[str, FactType] = {"date": FactType("date")}
+    for name, field in Member.model_fields.items():
+        sub = _submodel(field.annotation)
+        if sub is None:
+            found[f"member.{name}"] = _leaf_type(field.annotation)
+            continue
+        found[name] = FactType("presence")
+        for sub_name, sub_field in sub.model_fields.items():
+            found[f"{name}.{sub_name}"] = _leaf_type(sub_field.annotation)
+    return found
+
+
+FACT_TYPES: dict[str, FactType] = _fact_types()
+_SUBMODELS = tuple(name for name, t in FACT_TYPES.items() if t.kind == "presence")
+
+
+def _put(out: dict[str, Scalar], prefix: str, model: BaseModel) -> None:
+    for name, value in model.__dict__.items():
+        if value is not None and not isinstance(value, BaseModel):
+            out[f"{prefix}__{name}"] = encode(value)
+
+
+def flatten(member: Member, on: date) -> dict[str, Scalar]:
+    """The flat fact of ``member`` on ``on``, with no question answered yet."""
+    out: dict[str, Scalar] = {"type": "member", "id": member.id, "date": on.toordinal()}
+    _put(out, "member", member)
+    for name in _SUBMODELS:
+        document = getattr(member, name)
+        if document is not None:
+            out[name] = True
+            _put(out, name, document)
+    return out

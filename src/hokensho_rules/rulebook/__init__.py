@@ -1,0 +1,1 @@
+"""Rule files: their schema, loading, static checks, and the Rulebook that evaluates them."""

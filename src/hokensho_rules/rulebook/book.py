@@ -1,0 +1,155 @@
+"""The Rulebook: chosen packs of rule files, checked, compiled and evaluated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..decisions import Decision, Verdict
+from ..engine.adapter import DurableRuleset
+from ..engine.compiler import compile_stratum, rule_name
+from ..errors import RuleFileError
+from ..facts import Member
+from ..flat import Scalar, data_key, encode, flatten, outcome_key
+from .checks import check_rules, strata
+from .conditions import Params
+from .expressions import evaluate_expr
+from .loader import available_packs, pack_files, read_rule_file, rules_dir
+from .resolve import resolve
+from .schema import Parameter, Question, Rule, Source, Text
+
+__all__ = ["Rulebook"]
+
+
+@dataclass(frozen=True)
+class _Stratum:
+    questions: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    engine: DurableRuleset
+
+    def fired(self, fact: Mapping[str, Scalar]) -> dict[str, list[Rule]]:
+        by_name = {rule_name(i): rule for i, rule in enumerate(self.rules)}
+        found: dict[str, list[Rule]] = {q: [] for q in self.questions}
+        for name in sorted(self.engine.fire(fact), key=lambda n: int(n[1:])):
+            rule = by_name[name]
+            found[rule.question].append(rule)
+        return found
+
+
+def _merge(target: dict[str, Any], items: Mapping[str, Any], what: str, path: Path, seen: dict[str, Path]) -> None:
+    for key, value in items.items():
+        if key in target:
+            raise RuleFileError(path, f"{what} {key!r} is already defined in {seen[key]}")
+        target[key] = value
+        seen[key] = path
+
+
+class Rulebook:
+    """The law as loaded from ``rules/``: questions, parameters and rules of chosen packs.
+
+    Load with :meth:`load`; evaluate a member on a date with :meth:`evaluate`.
+    A Rulebook is immutable once loaded and may be shared.
+    """
+
+    def __init__(self, files: Sequence[tuple[Path, Any]], packs: tuple[str, ...]):
+        self.packs = packs
+        sources: dict[str, Source] = {}
+        parameters: dict[str, Parameter] = {}
+        questions: dict[str, Question] = {}
+        fact_labels: dict[str, Text] = {}
+        rules: dict[str, Rule] = {}
+        origin: dict[str, Path] = {}
+        seen: dict[str, Path] = {}
+        for path, rule_file in files:
+            _merge(sources, rule_file.sources, "source", path, seen)
+            _merge(parameters, rule_file.parameters, "parameter", path, seen)
+            _merge(questions, {q.id: q for q in rule_file.questions}, "question", path, seen)
+            _merge(fact_labels, rule_file.facts, "fact label", path, seen)
+            for rule in rule_file.rules:
+                if rule.id in rules:
+                    raise RuleFileError(path, f"rule id also used in {origin[rule.id]}", rule_id=rule.id, field="id")
+                rules[rule.id] = rule
+                origin[rule.id] = path
+        check_rules(
+            sources=sources, parameters=parameters, questions=questions,
+            fact_labels=fact_labels, rules=rules, origin=origin,
+        )
+        for question in questions:
+            if not any(r.question == question for r in rules.values()):
+                raise RuleFileError(files[0][0], f"question {question!r} has no rule")
+        self.sources: Mapping[str, Source] = sources
+        self.parameters: Mapping[str, Parameter] = parameters
+        self.questions: Mapping[str, Question] = questions
+        self.fact_labels: Mapping[str, Text] = fact_labels
+        self.rules: Mapping[str, Rule] = rules
+        self.origin: Mapping[str, Path] = origin
+        self.strata = strata(questions, rules, origin)
+        self._programs: dict[tuple[object, ...], tuple[_Stratum, ...]] = {}
+
+    @classmethod
+    def load(cls, packs: Iterable[str] | None = None, *, root: Path | None = None) -> Rulebook:
+        """Load the given packs (default: the seed and every later official change).
+
+        ``root`` is a ``rules/`` folder to read instead of the one shipped with the
+        library. A malformed file raises :class:`~hokensho_rules.RuleFileError`.
+        """
+        base = root or rules_dir()
+        chosen = tuple(packs) if packs is not None else available_packs(base)
+        files = [(path, read_rule_file(path)) for pack in chosen for path in pack_files(pack, base)]
+        return cls(files, chosen)
+
+    def __repr__(self) -> str:
+        return f"Rulebook(packs={list(self.packs)}, rules={len(self.rules)}, questions={len(self.questions)})"
+
+    def params_on(self, day: date) -> dict[str, date | int | str]:
+        """Every parameter's value in force on ``day``."""
+        return {name: p.value_on(day) for name, p in self.parameters.items()}
+
+    def _program(self, params: Params) -> tuple[_Stratum, ...]:
+        # One compiled program per set of parameter values: most rulebooks have one.
+        key = tuple(params.values())
+        program = self._programs.get(key)
+        if program is None:
+            program = tuple(self._stratum(questions, params) for questions in self.strata)
+            self._programs[key] = program
+        return program
+
+    def _stratum(self, questions: tuple[str, ...], params: Params) -> _Stratum:
+        rules = tuple(r for r in self.rules.values() if r.question in questions)
+        return _Stratum(questions, rules, DurableRuleset(compile_stratum(rules, params)))
+
+    def evaluate(self, member: Member, on: date) -> Decision:
+        """Decide every question for ``member`` on the date ``on``.
+
+        Raises :class:`~hokensho_rules.ConflictError` or :class:`~hokensho_rules.GapError`
+        (naming the member, question, date and rules) if the rules do not give exactly
+        one answer.
+        """
+        if not isinstance(member, Member):
+            raise TypeError(f"member must be a hokensho_rules.Member, got {type(member).__name__}")
+        if type(on) is not date:
+            raise TypeError(f"on must be a datetime.date, got {on!r}")
+        params = self.params_on(on)
+        fact = flatten(member, on)
+        verdicts: dict[str, Verdict] = {}
+        for stratum in self._program(params):
+            for question, fired in stratum.fired(fact).items():
+                verdict = self._verdict(question, fired, fact, params, member.id, on)
+                verdicts[question] = verdict
+                # Later strata read this answer from the fact itself.
+                fact[outcome_key(question)] = verdict.outcome
+                for datum, value in verdict.data.items():
+                    fact[data_key(question, datum)] = encode(value)
+        ordered = {q: verdicts[q] for q in self.questions}
+        return Decision(member.id, on, ordered, fact, self)
+
+    def _verdict(
+        self, question: str, fired: list[Rule], fact: Mapping[str, Scalar], params: Params, member_id: str, on: date
+    ) -> Verdict:
+        resolution = resolve(question, fired, member_id=member_id, on=on)
+        rule = resolution.deciding
+        data = {k: v for k, e in rule.data.items() if (v := evaluate_expr(e, fact, params)) is not None}
+        return Verdict(question, rule.outcome, data, rule, resolution.concurring, resolution.overridden)

@@ -1,0 +1,238 @@
+"""Static checks of a rulebook, made once on load, and its strata.
+
+A rulebook that passes them references only known facts, parameters, questions,
+outcomes and rules, compares values of matching types, and has no cycle between
+questions, so evaluation cannot fail for a reason visible in the rule files.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Iterator, Mapping
+from datetime import date
+from pathlib import Path
+
+from ..errors import RuleFileError
+from ..flat import FACT_TYPES
+from .conditions import all_conditions
+from .schema import (
+    AnyOf,
+    Compare,
+    Condition,
+    DayBefore,
+    Expr,
+    FactRef,
+    MaxOf,
+    MinOf,
+    OutcomeDataRef,
+    OutcomeIs,
+    Parameter,
+    ParamRef,
+    PeriodEnd,
+    Presence,
+    Question,
+    Rule,
+    Source,
+)
+
+__all__ = ["check_rules", "strata"]
+
+
+class _Checker:
+    def __init__(
+        self,
+        *,
+        sources: Mapping[str, Source],
+        parameters: Mapping[str, Parameter],
+        questions: Mapping[str, Question],
+        fact_labels: Mapping[str, object],
+        rules: Mapping[str, Rule],
+        origin: Mapping[str, Path],
+    ):
+        self.sources = sources
+        self.parameters = parameters
+        self.questions = questions
+        self.fact_labels = fact_labels
+        self.rules = rules
+        self.origin = origin
+        self.data_keys = {
+            q: {k for r in rules.values() if r.question == q for k in r.data} for q in questions
+        }
+
+    def fail(self, rule: Rule, field: str, message: str) -> RuleFileError:
+        return RuleFileError(self.origin[rule.id], message, rule_id=rule.id, field=field)
+
+    def rule(self, rule: Rule) -> None:
+        question = self.questions.get(rule.question)
+        if question is None:
+            raise self.fail(rule, "question", f"unknown question {rule.question!r}")
+        if rule.outcome not in question.outcomes:
+            raise self.fail(
+                rule, "outcome", f"{rule.outcome!r} is not an outcome of {rule.question}: "
+                f"{', '.join(question.outcomes)}"
+            )
+        if rule.citation.source not in self.sources:
+            raise self.fail(rule, "citation.source", f"unknown source {rule.citation.source!r}")
+        for i, condition in enumerate(all_conditions(rule)):
+            self.condition(rule, f"when[{i}]", condition)
+        for key, expr in rule.data.items():
+            self.expr(rule, f"data.{key}", expr)
+        for other in rule.overrides:
+            target = self.rules.get(other)
+            if target is None or target.question != rule.question:
+                raise self.fail(rule, "overrides", f"{other!r} is not a rule of {rule.question}")
+
+    def fact(self, rule: Rule, field: str, name: str) -> str:
+        kind = FACT_TYPES.get(name)
+        if kind is None:
+            raise self.fail(rule, field, f"unknown fact {name!r}")
+        if name not in self.fact_labels:
+            raise self.fail(rule, field, f"fact {name!r} has no label under 'facts'")
+        return kind.kind
+
+    def outcome_ref(self, rule: Rule, field: str, question: str, datum: str | None = None) -> None:
+        if question not in self.questions:
+            raise self.fail(rule, field, f"unknown question {question!r}")
+        if question == rule.question:
+            raise self.fail(rule, field, f"a rule of {question} cannot read its own outcome")
+        if datum is not None and datum not in self.data_keys[question]:
+            raise self.fail(rule, field, f"no rule of {question} gives datum {datum!r}")
+
+    def param(self, rule: Rule, field: str, name: str) -> date | int | str:
+        parameter = self.parameters.get(name)
+        if parameter is None:
+            raise self.fail(rule, field, f"unknown parameter {name!r}")
+        return parameter.values[0].value
+
+    def condition(self, rule: Rule, field: str, condition: Condition) -> None:
+        if isinstance(condition, AnyOf):
+            for i, inner in enumerate(condition.any):
+                self.condition(rule, f"{field}.any[{i}]", inner)
+        elif isinstance(condition, OutcomeIs):
+            self.outcome_ref(rule, field, condition.outcome)
+            unknown = set(condition.is_) - set(self.questions[condition.outcome].outcomes)
+            if unknown:
+                raise self.fail(rule, f"{field}.is", f"not outcomes of {condition.outcome}: {sorted(unknown)}")
+        elif isinstance(condition, Presence):
+            self.fact(rule, f"{field}.fact", condition.fact)
+        else:
+            self.comparison(rule, field, condition)
+
+    def comparison(self, rule: Rule, field: str, condition: Compare) -> None:
+        kind = self.fact(rule, f"{field}.fact", condition.fact)
+        operand, where = condition.operand, f"{field}.{condition.operator}"
+        if kind == "presence":
+            raise self.fail(rule, where, f"{condition.fact!r} is a document: test it with 'present'")
+        if kind != "date" and condition.operator not in ("eq", "ne"):
+            raise self.fail(rule, where, f"{condition.fact!r} is a {kind}: only eq and ne apply")
+        if isinstance(operand, FactRef):
+            other = self.fact(rule, where, operand.fact)
+            if other != kind:
+                raise self.fail(rule, where, f"compares a {kind} with {operand.fact!r}, a {other}")
+            return
+        if isinstance(operand, OutcomeDataRef):
+            self.outcome_ref(rule, where, operand.outcome, operand.data)
+            return
+        value = self.param(rule, where, operand.param) if isinstance(operand, ParamRef) else operand
+        expected = {"date": date, "bool": bool, "text": str}[kind]
+        if not isinstance(value, expected):
+            raise self.fail(rule, where, f"{condition.fact!r} is a {kind}, compared with {value!r}")
+        choices = FACT_TYPES[condition.fact].choices
+        if choices and value not in choices:
+            raise self.fail(rule, where, f"{value!r} is not one of {', '.join(choices)}")
+
+    def expr(self, rule: Rule, field: str, expr: Expr) -> None:
+        if isinstance(expr, ParamRef):
+            self.param(rule, field, expr.param)
+        elif isinstance(expr, FactRef):
+            self.fact(rule, field, expr.fact)
+        elif isinstance(expr, OutcomeDataRef):
+            self.outcome_ref(rule, field, expr.outcome, expr.data)
+        elif isinstance(expr, (MinOf, MaxOf)):
+            for i, item in enumerate(expr.min if isinstance(expr, MinOf) else expr.max):
+                self.expr(rule, f"{field}[{i}]", item)
+        elif isinstance(expr, DayBefore):
+            self.expr(rule, f"{field}.day_before", expr.day_before)
+        elif isinstance(expr, PeriodEnd):
+            self.expr(rule, f"{field}.period_end.start", expr.period_end.start)
+            for length in (expr.period_end.years, expr.period_end.months):
+                if isinstance(length, ParamRef) and not isinstance(
+                    self.param(rule, f"{field}.period_end", length.param), int
+                ):
+                    raise self.fail(rule, f"{field}.period_end", f"{length.param!r} is not a number")
+
+
+def check_rules(
+    *,
+    sources: Mapping[str, Source],
+    parameters: Mapping[str, Parameter],
+    questions: Mapping[str, Question],
+    fact_labels: Mapping[str, object],
+    rules: Mapping[str, Rule],
+    origin: Mapping[str, Path],
+) -> None:
+    """Raise :class:`RuleFileError` for the first rule that references something unknown."""
+    checker = _Checker(
+        sources=sources,
+        parameters=parameters,
+        questions=questions,
+        fact_labels=fact_labels,
+        rules=rules,
+        origin=origin,
+    )
+    for rule in rules.values():
+        checker.rule(rule)
+
+
+def _questions_read(rule: Rule) -> Iterator[str]:
+    def in_condition(condition: Condition) -> Iterator[str]:
+        if isinstance(condition, OutcomeIs):
+            yield condition.outcome
+        elif isinstance(condition, AnyOf):
+            for inner in condition.any:
+                yield from in_condition(inner)
+        elif isinstance(condition, Compare) and isinstance(condition.operand, OutcomeDataRef):
+            yield condition.operand.outcome
+
+    def in_expr(expr: Expr) -> Iterator[str]:
+        if isinstance(expr, OutcomeDataRef):
+            yield expr.outcome
+        elif isinstance(expr, (MinOf, MaxOf)):
+            for item in expr.min if isinstance(expr, MinOf) else expr.max:
+                yield from in_expr(item)
+        elif isinstance(expr, DayBefore):
+            yield from in_expr(expr.day_before)
+        elif isinstance(expr, PeriodEnd):
+            yield from in_expr(expr.period_end.start)
+
+    for condition in rule.when:
+        yield from in_condition(condition)
+    for expr in rule.data.values():
+        yield from in_expr(expr)
+
+
+def strata(questions: Mapping[str, Question], rules: Mapping[str, Rule], origin: Mapping[str, Path]) -> tuple[tuple[str, ...], ...]:
+    """Questions grouped so that each group reads only outcomes of earlier groups.
+
+    durable-rules does not retract a negation when the negated fact is derived in the
+    same pass, so a question is evaluated only after every question it reads.
+    """
+    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+    for question in questions:
+        sorter.add(question)
+    for rule in rules.values():
+        for read in _questions_read(rule):
+            sorter.add(rule.question, read)
+    try:
+        sorter.prepare()
+    except graphlib.CycleError as error:
+        cycle = error.args[1]
+        first = next(r for r in rules.values() if r.question == cycle[0])
+        raise RuleFileError(origin[first.id], f"questions read each other in a cycle: {' -> '.join(cycle)}") from None
+    groups: list[tuple[str, ...]] = []
+    order = list(questions)
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=order.index)
+        groups.append(tuple(ready))
+        sorter.done(*ready)
+    return tuple(groups)

@@ -1,0 +1,290 @@
+"""The shape of a rule file, validated on load.
+
+A rule file (YAML) may hold ``parameters`` (dated, cited legal constants), ``questions``
+(things to decide, each with a closed set of outcomes), ``facts`` (labels of the input
+facts) and ``rules``. Conditions and outcome data use a small vocabulary of operands:
+a literal, ``{param: NAME}``, ``{fact: NAME}`` or ``{outcome: QUESTION, data: KEY}``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+__all__ = [
+    "AnyOf",
+    "Citation",
+    "Compare",
+    "Condition",
+    "DayBefore",
+    "Expr",
+    "FactRef",
+    "InForce",
+    "MaxOf",
+    "MinOf",
+    "OutcomeDataRef",
+    "OutcomeIs",
+    "Parameter",
+    "ParamRef",
+    "PeriodEnd",
+    "Presence",
+    "Question",
+    "Rule",
+    "Source",
+    "RuleFile",
+    "Text",
+    "COMPARISON_OPERATORS",
+]
+
+COMPARISON_OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte")
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Text(_Schema):
+    """A text in Japanese and English."""
+
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Source(_Schema):
+    """A document rules are taken from: the seed notice, an MHLW 事務連絡, a statute."""
+
+    title: Text
+    published: date | None = None
+    url: str | None = None
+
+
+class Citation(_Schema):
+    """Where a rule or parameter comes from: a source (by key) and its sections."""
+
+    source: str = Field(description="Key of a source declared under 'sources'.")
+    sections: tuple[str, ...] = Field(default=(), description="Sections of it, e.g. 'Q2', '§9①'.")
+
+
+class ParamRef(_Schema):
+    """A reference to a parameter's value on the evaluation date."""
+
+    param: str
+
+
+class FactRef(_Schema):
+    """A reference to an input fact, e.g. ``member.loss_on``."""
+
+    fact: str
+
+
+class OutcomeDataRef(_Schema):
+    """A reference to a datum of another question's outcome, e.g. a validity end."""
+
+    outcome: str
+    data: str
+
+
+Ref = Union[ParamRef, FactRef, OutcomeDataRef]
+Literal_ = Union[date, bool, int, str]
+Operand = Annotated[Union[Ref, Literal_], Field(union_mode="left_to_right")]
+
+
+class Compare(_Schema):
+    """``fact OP operand`` with exactly one operator; false when either side is unknown."""
+
+    fact: str
+    eq: Operand | None = None
+    ne: Operand | None = None
+    lt: Operand | None = None
+    lte: Operand | None = None
+    gt: Operand | None = None
+    gte: Operand | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Compare:
+        given = [op for op in COMPARISON_OPERATORS if getattr(self, op) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"a comparison of fact {self.fact!r} needs exactly one of "
+                f"{', '.join(COMPARISON_OPERATORS)}; got {given or 'none'}"
+            )
+        return self
+
+    @property
+    def operator(self) -> str:
+        """The one operator given."""
+        return next(op for op in COMPARISON_OPERATORS if getattr(self, op) is not None)
+
+    @property
+    def operand(self) -> Ref | Literal_:
+        """The value or reference the fact is compared with."""
+        value: Ref | Literal_ = getattr(self, self.operator)
+        return value
+
+
+class Presence(_Schema):
+    """Whether a fact is known (a date given, a document held)."""
+
+    fact: str
+    present: bool
+
+
+class OutcomeIs(_Schema):
+    """Whether another question's outcome is one of the given values."""
+
+    outcome: str
+    is_: tuple[str, ...] = Field(alias="is", min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("is"), str):
+            return {**value, "is": (value["is"],)}
+        return value
+
+
+class AnyOf(_Schema):
+    """True when at least one of the conditions is."""
+
+    any: tuple[Condition, ...] = Field(min_length=2)
+
+
+def _condition_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        for key, kind in (("any", "any"), ("outcome", "outcome"), ("present", "presence")):
+            if key in value:
+                return kind
+    return "compare"
+
+
+Condition = Annotated[
+    Union[
+        Annotated[Compare, Tag("compare")],
+        Annotated[Presence, Tag("presence")],
+        Annotated[OutcomeIs, Tag("outcome")],
+        Annotated[AnyOf, Tag("any")],
+    ],
+    Discriminator(_condition_kind),
+]
+
+
+class MinOf(_Schema):
+    """The earliest of the known values (unknown ones are skipped)."""
+
+    min: tuple[Expr, ...] = Field(min_length=1)
+
+
+class MaxOf(_Schema):
+    """The latest of the known values (unknown ones are skipped)."""
+
+    max: tuple[Expr, ...] = Field(min_length=1)
+
+
+class DayBefore(_Schema):
+    """The day before a date, e.g. the last day of eligibility before a loss date."""
+
+    day_before: Expr
+
+
+class PeriodSpec(_Schema):
+    start: Expr
+    years: int | ParamRef = 0
+    months: int | ParamRef = 0
+
+
+class PeriodEnd(_Schema):
+    """The last day of a Civil-Code period (民法 第143条) that begins on ``start``."""
+
+    period_end: PeriodSpec
+
+
+Expr = Annotated[
+    Union[Ref, MinOf, MaxOf, DayBefore, PeriodEnd, date, str],
+    Field(union_mode="left_to_right"),
+]
+
+
+class InForce(_Schema):
+    """The period a rule is in force: a date or a parameter name at each end, both inclusive."""
+
+    from_: date | str | None = Field(default=None, alias="from")
+    until: date | str | None = None
+
+
+class Rule(_Schema):
+    """When all conditions hold on a date within ``in_force``, ``question`` has ``outcome``."""
+
+    id: str = Field(pattern=r"^[A-Z]{2,3}-[0-9]+(\.[a-z_]+)?$")
+    implements: tuple[str, ...] = Field(min_length=1, description="Ids of RULES.md it encodes.")
+    title: Text
+    citation: Citation
+    question: str
+    in_force: InForce = InForce()
+    when: tuple[Condition, ...] = ()
+    outcome: str
+    data: dict[str, Expr] = Field(default_factory=dict)
+    overrides: tuple[str, ...] = Field(default=(), description="Rules this one is an exception to.")
+    fallback: bool = Field(
+        default=False, description="Applies only when no other rule of its question does."
+    )
+
+
+class Question(_Schema):
+    """One thing to decide, with its closed set of outcomes."""
+
+    id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    title: Text
+    outcomes: dict[str, Text] = Field(min_length=2)
+
+
+class DatedValue(_Schema):
+    since: date | None = Field(default=None, description="First day this value applies; None: always.")
+    value: date | int | str
+
+
+class Parameter(_Schema):
+    """A named legal constant: values by start date, with its citation."""
+
+    title: Text
+    citation: Citation
+    values: tuple[DatedValue, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _dated_in_order(self) -> Parameter:
+        # The first value applies from the beginning, so every date has a value.
+        if self.values[0].since is not None:
+            raise ValueError("the first value applies always: it takes no 'since'")
+        later = [v.since for v in self.values[1:]]
+        known = [s for s in later if s is not None]
+        if len(known) != len(later) or known != sorted(set(known)):
+            raise ValueError("values after the first need 'since' dates in increasing order")
+        return self
+
+    def value_on(self, day: date) -> date | int | str:
+        """The value in force on ``day``."""
+        current = self.values[0].value
+        for dated in self.values[1:]:
+            if dated.since is not None and dated.since <= day:
+                current = dated.value
+        return current
+
+
+class RuleFile(_Schema):
+    """One YAML file under ``rules/``."""
+
+    title: Text
+    sources: dict[str, Source] = Field(default_factory=dict)
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    questions: tuple[Question, ...] = ()
+    facts: dict[str, Text] = Field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+
+
+AnyOf.model_rebuild()
+MinOf.model_rebuild()
+MaxOf.model_rebuild()
+DayBefore.model_rebuild()
+PeriodSpec.model_rebuild()
+RuleFile.model_rebuild()
