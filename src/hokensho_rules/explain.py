@@ -6,7 +6,7 @@ from datetime import date
 
 from .calendar import format_wareki
 from .decisions import Decision, Explanation, Lang, NotApplied, Verdict
-from .flat import FACT_TYPES, Scalar, decode
+from .flat import FACT_TYPES, Scalar, decode, fact_key
 from .rulebook.book import Rulebook
 from .rulebook.conditions import all_conditions, first_failing, operand_value, referenced_keys
 from .rulebook.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, ParamRef, Rule
@@ -16,15 +16,15 @@ __all__ = ["explain_verdict", "render_decision"]
 _SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
 _WORDS = {
     "ja": {
-        "decided": "決定", "source": "出典", "matched": "該当した事実", "overrode": "例外として優先",
+        "decided": "決定", "matched": "該当した事実", "overrode": "例外として優先",
         "concurring": "同じ結論のルール", "not_applied": "適用されなかったルール", "failed": "不成立",
-        "present": "あり", "absent": "なし", "unknown": "不明", "or": " または ", "member": "加入者",
+        "present": "あり", "absent": "なし", "unknown": "未設定", "or": " または ", "member": "加入者",
         "on": "判定日", "yes": "はい", "no": "いいえ",
     },
     "en": {
-        "decided": "decided by", "source": "source", "matched": "facts matched", "overrode": "overrode",
+        "decided": "decided by", "matched": "facts matched", "overrode": "overrode",
         "concurring": "agreeing rules", "not_applied": "rules that did not apply", "failed": "failed",
-        "present": "present", "absent": "absent", "unknown": "unknown", "or": " or ", "member": "Member",
+        "present": "present", "absent": "absent", "unknown": "not set", "or": " or ", "member": "Member",
         "on": "on", "yes": "yes", "no": "no",
     },
 }
@@ -65,9 +65,20 @@ def _show(value: object, lang: Lang) -> str:
     return str(value)
 
 
+def _shown_fact(book: Rulebook, name: str, value: object, lang: Lang) -> str:
+    """A matched value as a clerk reads it: documents held or not, outcomes by label."""
+    if name in book.questions and isinstance(value, str):
+        return str(getattr(book.questions[name].outcomes[value], lang))
+    if name in FACT_TYPES and FACT_TYPES[name].kind == "presence":
+        return _WORDS[lang]["present" if value else "absent"]
+    return _show(value, lang)
+
+
 def _label(book: Rulebook, name: str, lang: Lang) -> str:
     if name in book.fact_labels:
         return str(getattr(book.fact_labels[name], lang))
+    if name in book.questions:
+        return str(getattr(book.questions[name].title, lang))
     question, _, datum = name.rpartition(".")
     if question in book.questions:
         return f"{getattr(book.questions[question].title, lang)} / {datum}"
@@ -87,7 +98,7 @@ def describe(condition: Condition, decision: Decision, lang: Lang) -> str:
         got = getattr(question.outcomes[actual.outcome], lang) if actual else words["unknown"]
         return f"{getattr(question.title, lang)} = {wanted} ({got})"
     left_name = condition.fact
-    left = _show(_decoded(left_name, fact.get(left_name.replace(".", "__"))), lang)
+    left = _shown_fact(book, left_name, _decoded(left_name, fact.get(fact_key(left_name))), lang)
     if not isinstance(condition, Compare):
         state = words["present" if condition.present else "absent"]
         return f"{_label(book, left_name, lang)}: {state} ({left})"
@@ -109,7 +120,10 @@ def describe(condition: Condition, decision: Decision, lang: Lang) -> str:
 def _rule_line(rule: Rule, book: Rulebook, lang: Lang) -> str:
     source = getattr(book.sources[rule.citation.source].title, lang)
     sections = ", ".join(rule.citation.sections)
-    return f"{rule.id}「{getattr(rule.title, lang)}」（{_WORDS[lang]['source']}: {source} {sections}）"
+    title = getattr(rule.title, lang)
+    if lang == "ja":
+        return f"{rule.id}「{title}」（出典: {source} {sections}）"
+    return f'{rule.id} "{title}" (source: {source}, {sections})'
 
 
 def render_decision(decision: Decision, lang: Lang) -> str:
@@ -126,7 +140,9 @@ def render_decision(decision: Decision, lang: Lang) -> str:
         lines.append(f"  {words['decided']}: {_rule_line(verdict.rule, book, lang)}")
         explanation = explain_verdict(decision, verdict)
         if explanation.matched:
-            shown = ", ".join(f"{_label(book, n, lang)} = {_show(v, lang)}" for n, v in explanation.matched)
+            shown = ", ".join(
+                f"{_label(book, n, lang)} = {_shown_fact(book, n, v, lang)}" for n, v in explanation.matched
+            )
             lines.append(f"  {words['matched']}: {shown}")
         if verdict.overridden:
             lines.append(f"  {words['overrode']}: {', '.join(r.id for r in verdict.overridden)}")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import RuleFileError
 from ..flat import FACT_TYPES
-from .conditions import all_conditions
+from .conditions import in_force_conditions
 from .schema import (
     AnyOf,
     Compare,
@@ -73,7 +73,9 @@ class _Checker:
             )
         if rule.citation.source not in self.sources:
             raise self.fail(rule, "citation.source", f"unknown source {rule.citation.source!r}")
-        for i, condition in enumerate(all_conditions(rule)):
+        for bound in in_force_conditions(rule.in_force):
+            self.condition(rule, "in_force", bound)
+        for i, condition in enumerate(rule.when):
             self.condition(rule, f"when[{i}]", condition)
         for key, expr in rule.data.items():
             self.expr(rule, f"data.{key}", expr)

@@ -1,0 +1,113 @@
+"""Hypothesis strategies for property-testing systems against hokensho-rules.
+
+Needs the ``test`` extra (``pip install 'hokensho-rules[test]'``)::
+
+    from hypothesis import given
+    from hokensho_rules.testing import members, evaluation_dates
+
+    @given(members(), evaluation_dates())
+    def test_my_system_agrees(member, on):
+        assert my_system(member, on) == book.evaluate(member, on)["paper_card.usable"].outcome
+
+Every generated member satisfies the models' validators, so a failure is about the
+rules, never about bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Literal, TypeVar
+
+from hypothesis import strategies as st
+
+from .facts import Certificate, Member, MyNumberCard, PaperCard, Requests
+from .rulebook.book import Rulebook
+
+__all__ = ["boundary_dates", "evaluation_dates", "members"]
+
+T = TypeVar("T")
+_KINDS: tuple[Literal["insured", "dependant"], ...] = ("insured", "dependant")
+EARLIEST = date(2014, 1, 1)
+LATEST = date(2034, 12, 31)
+
+
+def _maybe(draw: Callable[[st.SearchStrategy[T]], T], strategy: st.SearchStrategy[T]) -> T | None:
+    return draw(st.one_of(st.none(), strategy))
+
+
+def _on_or_after(start: date, *, span: int = 4000) -> st.SearchStrategy[date]:
+    return st.integers(0, span).map(lambda days: min(start + timedelta(days=days), LATEST))
+
+
+def boundary_dates(rulebook: Rulebook | None = None) -> tuple[date, ...]:
+    """Every date a parameter of the rulebook names, with the day before and after it."""
+    book = rulebook or Rulebook.load()
+    named = {
+        d.value for p in book.parameters.values() for d in p.values if isinstance(d.value, date)
+    } | {d.since for p in book.parameters.values() for d in p.values if d.since is not None}
+    around = {day + timedelta(days=shift) for day in named for shift in (-1, 0, 1)}
+    return tuple(sorted(around))
+
+
+def evaluation_dates(rulebook: Rulebook | None = None) -> st.SearchStrategy[date]:
+    """Dates to evaluate on: half the time a boundary date of the rules, else any day."""
+    return st.one_of(st.sampled_from(boundary_dates(rulebook)), st.dates(EARLIEST, LATEST))
+
+
+@st.composite
+def _paper_cards(draw: st.DrawFn, enrolled_on: date) -> PaperCard:
+    issued = draw(st.one_of(st.just(enrolled_on), _on_or_after(enrolled_on, span=3000)))
+    return PaperCard(
+        issued_on=issued,
+        expires_on=_maybe(draw, _on_or_after(issued)),
+        details_changed_on=_maybe(draw, _on_or_after(issued)),
+        lost_on=_maybe(draw, _on_or_after(issued)),
+    )
+
+
+@st.composite
+def _my_number_cards(draw: st.DrawFn, around: date) -> MyNumberCard:
+    registered = _maybe(draw, _on_or_after(around - timedelta(days=1500)))
+    return MyNumberCard(
+        registered_for_insurance_on=registered,
+        registration_cancelled_on=None if registered is None else _maybe(draw, _on_or_after(registered)),
+        certificate_expires_on=_maybe(draw, _on_or_after(around - timedelta(days=1000))),
+        returned_on=_maybe(draw, _on_or_after(around)),
+        suspended_on=_maybe(draw, _on_or_after(around)),
+    )
+
+
+@st.composite
+def _certificates(draw: st.DrawFn, enrolled_on: date) -> Certificate:
+    issued = draw(_on_or_after(enrolled_on, span=4000))
+    return Certificate(issued_on=issued, expires_on=_maybe(draw, _on_or_after(issued, span=2500)))
+
+
+@st.composite
+def members(draw: st.DrawFn, member_id: str = "M1") -> Member:
+    """Any member the models accept, with documents and dates spread around the transition."""
+    kind = draw(st.sampled_from(_KINDS))
+    enrolled_on = draw(st.dates(EARLIEST, date(2032, 12, 31)))
+    voluntary = kind == "insured" and draw(st.booleans())
+    my_number_held = draw(st.booleans())
+    return Member(
+        id=member_id,
+        kind=kind,
+        enrolled_on=enrolled_on,
+        loss_on=_maybe(draw, _on_or_after(enrolled_on + timedelta(days=1))),
+        voluntary_continuation=voluntary,
+        my_number_held=my_number_held,
+        insurer_registered_on=(
+            _maybe(draw, _on_or_after(enrolled_on - timedelta(days=60))) if my_number_held else None
+        ),
+        employer=None if voluntary else draw(st.sampled_from(["E1", "E2", None])),
+        household=draw(st.sampled_from(["H1", "H2", None])),
+        paper_card=_maybe(draw, _paper_cards(enrolled_on)),
+        my_number_card=_maybe(draw, _my_number_cards(enrolled_on)),
+        certificate=_maybe(draw, _certificates(enrolled_on)),
+        requests=Requests(
+            certificate_on_enrolment_form=draw(st.booleans()),
+            certificate_for_circumstances_on=_maybe(draw, _on_or_after(enrolled_on)),
+        ),
+    )

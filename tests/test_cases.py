@@ -1,0 +1,170 @@
+"""Behaviour cases as data: every ``tests/cases/*.yaml`` holds a list under ``cases:``.
+
+A case is one member on one date and the answers the seed rules must give::
+
+    - name: a paper card issued on 2024-12-01 is still usable on 2025-12-01   # unique sentence
+      source: [PC-2, Q1]              # RULES.md ids / seed sections the case checks
+      on: 2025-12-01                  # the evaluation date
+      member: {id: M1, kind: insured, enrolled_on: 2020-04-01, paper_card: {issued_on: 2024-12-01}}
+      expect:                         # only the questions the behaviour is about
+        paper_card.usable: {outcome: "yes", rule: PC-2, data: {usable_until: 2025-12-01}}
+      xfail: "why"                    # optional: the engine disagrees with the law (strict)
+
+``member`` holds exactly the keyword arguments of ``hr.Member``. ``rule`` is the one rule
+that stands (decides, with no agreeing rule); a list names every rule that stands
+together (the decider and its concurring rules, in any order), because which of
+several agreeing rules "decides" is only rulebook order, not law. A ``data`` value of
+``null`` means the datum is absent. Instead of ``expect``, an invalid member has
+``error: {type: ValidationError, field: loss_on}``: building it (and, if ``on`` is
+given, evaluating it) must raise that type with a message naming the field.
+
+The files are read as YAML 1.2 booleans (only true/false), so the key ``on`` and the
+outcomes yes/no stay text; quote "yes"/"no" anyway for readers using plain YAML 1.1.
+Dates are unquoted (2025-12-01) so they load as ``datetime.date``, as the strict models need.
+
+Cases are evaluated under the seed pack only: their expectations come from RULES.md
+Part A, and the Part B amendment packs deliberately change some answers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+import hokensho_rules as hr
+
+CASES_DIR = Path(__file__).parent / "cases"
+_CASE_KEYS = {"name", "source", "on", "member", "expect", "error", "xfail"}
+_EXPECT_KEYS = {"outcome", "rule", "data"}
+_ERROR_TYPES: dict[str, type[Exception]] = {
+    "ValidationError": ValidationError,
+    "GapError": hr.GapError,
+    "ConflictError": hr.ConflictError,
+}
+
+
+class _CaseLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: ``on``, ``yes`` and ``no`` stay strings."""
+
+
+_CaseLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_CaseLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    name: str
+    source: list[str]
+    member: dict[str, Any]
+    on: date | None
+    expect: dict[str, dict[str, Any]]
+    error: dict[str, str] | None
+    xfail: str | None
+
+
+def _case(file: str, raw: dict[str, Any]) -> Case:
+    # Reject malformed cases at collection time: a typo in a key would otherwise
+    # silently drop an expectation.
+    where = f"{file}: case {raw.get('name')!r}"
+    unknown = set(raw) - _CASE_KEYS
+    assert not unknown, f"{where}: unknown keys {sorted(unknown)}"
+    assert isinstance(raw.get("name"), str) and raw["name"], f"{where}: needs a name"
+    assert raw.get("source"), f"{where}: needs a source"
+    assert ("expect" in raw) != ("error" in raw), f"{where}: needs exactly one of expect / error"
+    on = raw.get("on")
+    assert on is None or type(on) is date, f"{where}: on must be an unquoted date"
+    assert "expect" not in raw or on is not None, f"{where}: an expect case needs on"
+    for question, want in raw.get("expect", {}).items():
+        assert set(want) <= _EXPECT_KEYS and "outcome" in want and "rule" in want, f"{where}: {question}"
+    return Case(
+        file, raw["name"], list(raw["source"]), raw["member"], on,
+        raw.get("expect", {}), raw.get("error"), raw.get("xfail"),
+    )
+
+
+@cache
+def all_cases() -> tuple[Case, ...]:
+    found: list[Case] = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_CaseLoader)
+        found += [_case(path.name, raw) for raw in content["cases"]]
+    return tuple(found)
+
+
+@cache
+def seed_book() -> hr.Rulebook:
+    # Compiling the rules is the slow part; one rulebook serves every case.
+    return hr.Rulebook.load(["seed"])
+
+
+def _standing(verdict: hr.Verdict) -> str | list[str]:
+    """The deciding rule alone, or every rule that stands (as a case writes it)."""
+    if not verdict.concurring:
+        return verdict.rule_id
+    return sorted(r.id for r in (verdict.rule, *verdict.concurring))
+
+
+def _mismatches(decision: hr.Decision, expect: dict[str, dict[str, Any]]) -> list[str]:
+    problems = []
+    for question, want in expect.items():
+        verdict = decision[question]
+        wanted_rule = want["rule"] if isinstance(want["rule"], str) else sorted(want["rule"])
+        got = {"outcome": verdict.outcome, "rule": _standing(verdict)}
+        exp = {"outcome": want["outcome"], "rule": wanted_rule}
+        for key, value in want.get("data", {}).items():
+            got[f"data.{key}"], exp[f"data.{key}"] = verdict.data.get(key), value
+        problems += [f"{question} {k}: expected {exp[k]!r}, got {got[k]!r}" for k in exp if got[k] != exp[k]]
+    return problems
+
+
+def _param(case: Case) -> Any:
+    marks = [pytest.mark.xfail(reason=case.xfail, strict=True)] if case.xfail else []
+    return pytest.param(case, id=case.name, marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in all_cases()])
+def test_case(case: Case) -> None:
+    where = f"{case.name} ({case.file})"
+    if case.error is not None:
+        with pytest.raises(_ERROR_TYPES[case.error["type"]]) as raised:
+            member = hr.Member.model_validate(case.member)
+            if case.on is not None:
+                seed_book().evaluate(member, case.on)
+        assert case.error["field"] in str(raised.value), f"{where}: {raised.value}"
+        return
+    member = hr.Member.model_validate(case.member)
+    assert case.on is not None
+    try:
+        decision = seed_book().evaluate(member, case.on)
+    except hr.DecisionError as exc:
+        pytest.fail(f"{where}: {type(exc).__name__}: {exc}")
+    problems = _mismatches(decision, case.expect)
+    assert not problems, f"{where}\n  " + "\n  ".join(problems) + "\n\n" + decision.explain("en")
+
+
+def test_case_names_are_unique() -> None:
+    counts = Counter(c.name for c in all_cases())
+    assert not [n for n, k in counts.items() if k > 1]
+
+
+def test_every_rule_decides_some_case() -> None:
+    # Only a rule standing alone counts: one listed with concurring rules is not
+    # shown to decide anything by itself.
+    deciding = {w["rule"] for c in all_cases() for w in c.expect.values() if isinstance(w["rule"], str)}
+    missing = sorted(set(seed_book().rules) - deciding)
+    assert not missing, f"rules no case shows deciding alone: {missing}"

@@ -1,0 +1,138 @@
+"""Properties every decision must have, on generated members and dates (real engine, real rules)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given
+from pydantic import BaseModel
+
+import hokensho_rules as hr
+from hokensho_rules.calendar import civil_period_end
+from hokensho_rules.rulebook.conditions import first_failing
+from hokensho_rules.testing import evaluation_dates, members
+
+BOOK = hr.Rulebook.load()
+ANOTHER_BOOK = hr.Rulebook.load()  # its own compiled rulesets: no state shared through the engine
+ABOLISHED = date(2024, 12, 2)  # RULES.md PC-1
+NO_PAPER_CARD_FROM = date(2025, 12, 2)  # RULES.md PC-3
+
+
+@given(members(), evaluation_dates(BOOK))
+def test_every_question_has_exactly_one_outcome(member: hr.Member, on: date) -> None:
+    decision = BOOK.evaluate(member, on)
+    assert list(decision) == list(BOOK.questions)
+    for question, verdict in decision.items():
+        assert verdict.outcome in BOOK.questions[question].outcomes
+        assert verdict.rule.question == question
+
+
+@given(members(), evaluation_dates(BOOK))
+def test_no_paper_card_is_issuable_from_2024_12_02(member: hr.Member, on: date) -> None:
+    outcome = BOOK.evaluate(member, on)["paper_card.issuable"].outcome
+    assert on < ABOLISHED or outcome == "no"
+
+
+@given(members(), evaluation_dates(BOOK))
+def test_no_paper_card_is_usable_from_2025_12_02(member: hr.Member, on: date) -> None:
+    outcome = BOOK.evaluate(member, on)["paper_card.usable"].outcome
+    assert on < NO_PAPER_CARD_FROM or outcome == "no"
+
+
+@given(members(), evaluation_dates(BOOK))
+def test_a_certificate_is_never_valid_over_5_years_nor_from_the_loss_date(member: hr.Member, on: date) -> None:
+    decision = BOOK.evaluate(member, on)
+    validity = decision["certificate.validity"]
+    if member.certificate is None:
+        assert validity.outcome == "none"
+        return
+    until = validity.data["valid_until"]
+    assert isinstance(until, date)
+    assert until <= civil_period_end(member.certificate.issued_on, years=5)
+    assert member.loss_on is None or until < member.loss_on
+    if decision["certificate.usable"].outcome == "yes":
+        assert member.certificate.issued_on <= on <= until
+    prospective = decision["certificate.issuance"].data.get("valid_until_if_issued_on_date")
+    if isinstance(prospective, date):
+        assert prospective <= civil_period_end(on, years=5)
+        assert member.loss_on is None or prospective < member.loss_on
+
+
+@given(members(), evaluation_dates(BOOK))
+def test_no_document_is_usable_without_eligibility(member: hr.Member, on: date) -> None:
+    decision = BOOK.evaluate(member, on)
+    if on < member.enrolled_on or (member.loss_on is not None and on >= member.loss_on):
+        assert decision["member.eligible"].outcome == "no"
+        for question in ("paper_card.usable", "my_number_card.usable", "certificate.usable"):
+            assert decision[question].outcome == "no", question
+
+
+@given(members(), evaluation_dates(BOOK))
+def test_evaluation_is_deterministic(member: hr.Member, on: date) -> None:
+    first = BOOK.evaluate(member, on).to_dict()
+    assert BOOK.evaluate(member, on).to_dict() == first
+    assert ANOTHER_BOOK.evaluate(member, on).to_dict() == first
+
+
+@given(members(), evaluation_dates(BOOK))
+def test_the_engine_and_the_explaining_evaluator_agree(member: hr.Member, on: date) -> None:
+    # Explanations evaluate conditions in Python; they are only true if both agree on
+    # which rules fire, rule by rule, on the very fact the engine saw.
+    decision = BOOK.evaluate(member, on)
+    params = BOOK.params_on(on)
+    for stratum in BOOK._program(params):
+        by_engine = {rule.id for fired in stratum.fired(decision.fact).values() for rule in fired}
+        by_python = {rule.id for rule in stratum.rules if first_failing(rule, decision.fact, params) is None}
+        assert by_engine == by_python
+
+
+@given(members(), evaluation_dates(BOOK))
+def test_an_explanation_names_a_failed_condition_for_every_other_rule(member: hr.Member, on: date) -> None:
+    decision = BOOK.evaluate(member, on)
+    for question, verdict in decision.items():
+        explanation = decision.explanation(question)
+        set_aside = {r.id for r in (*verdict.concurring, *verdict.overridden)}
+        failed = {item.rule.id for item in explanation.not_applied}
+        others = {r.id for r in BOOK.rules.values() if r.question == question and not r.fallback}
+        # Every other rule either fired (and agreed or was overridden) or failed at a named condition.
+        assert others - {verdict.rule.id} <= set_aside | failed
+        assert not set_aside & failed
+
+
+@given(members(), evaluation_dates(BOOK))
+def test_a_day_later_changes_nothing_but_what_a_named_date_changes(member: hr.Member, on: date) -> None:
+    # Outcomes change only at dates the rules or the member's facts name.
+    named = _named_dates(member) | _param_dates()
+    after = on + timedelta(days=1)
+    if after in named or after > date(2034, 12, 31):
+        return
+    assert BOOK.evaluate(member, on).outcomes() == BOOK.evaluate(member, after).outcomes()
+
+
+def _param_dates() -> set[date]:
+    found: set[date] = set()
+    for parameter in BOOK.parameters.values():
+        for dated in parameter.values:
+            if isinstance(dated.value, date):
+                found |= {dated.value, dated.value + timedelta(days=1)}
+    return found
+
+
+def _named_dates(member: hr.Member) -> set[date]:
+    found: set[date] = set()
+
+    def collect(model: object) -> None:
+        for value in vars(model).values():
+            if isinstance(value, date):
+                # A fact date changes outcomes on the day itself and on the day after it
+                # (comparisons are "on or before" as well as "before").
+                found.update({value, value + timedelta(days=1)})
+            elif isinstance(value, BaseModel):
+                collect(value)
+
+    collect(member)
+    if member.certificate is not None:
+        until = BOOK.evaluate(member, member.certificate.issued_on)["certificate.validity"].data.get("valid_until")
+        if isinstance(until, date):
+            found.update({until, until + timedelta(days=1)})
+    return found

@@ -1,0 +1,152 @@
+"""Loading rule files: malformed files and rulebooks fail with errors naming file, rule and field."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+import hokensho_rules as hr
+from hokensho_rules.rulebook.loader import rules_dir
+
+
+@pytest.fixture()
+def rules_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(rules_dir(), target)
+    return target
+
+
+def edit_rule(root: Path, file: str, rule_id: str, **changes: object) -> Path:
+    path = root / "seed" / file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rule = next(r for r in data["rules"] if r["id"] == rule_id)
+    for key, value in changes.items():
+        if value is None:
+            rule.pop(key, None)
+        else:
+            rule[key] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_every_rule_cites_a_known_source_and_implements_a_rules_md_id(book: hr.Rulebook) -> None:
+    for rule in book.rules.values():
+        assert rule.citation.source in book.sources
+        assert rule.citation.sections, rule.id
+        assert rule.implements and all("-" in i for i in rule.implements), rule.id
+        assert rule.title.ja and rule.title.en
+
+
+def test_the_seed_encodes_the_issue_2_rules(book: hr.Rulebook) -> None:
+    implemented = {i for rule in book.rules.values() for i in rule.implements}
+    wanted = {f"PC-{n}" for n in range(1, 8)} | {"MN-1", "MN-2", "MN-4"} | {f"EC-{n}" for n in range(1, 7)}
+    assert wanted <= implemented
+
+
+def test_questions_are_evaluated_after_the_questions_they_read(book: hr.Rulebook) -> None:
+    position = {q: i for i, group in enumerate(book.strata) for q in group}
+    assert position["member.eligible"] < position["paper_card.usable"]
+    assert position["certificate.usable"] < position["certificate.issuance"] < position["certificate.delivery"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"outcome": "maybe"}, "outcome", "'maybe' is not an outcome"),
+        ({"question": "paper_card.colour"}, "question", "unknown question"),
+        ({"when": [{"fact": "paper_card.colour", "eq": "red"}]}, "when[0].fact", "unknown fact"),
+        ({"when": [{"fact": "paper_card.issued_on", "lte": {"param": "nope"}}]}, "when[0].lte", "unknown parameter"),
+        ({"when": [{"fact": "paper_card.issued_on", "eq": True}]}, "when[0].eq", "is a date, compared with True"),
+        ({"when": [{"fact": "member.kind", "lt": "insured"}]}, "when[0].lt", "only eq and ne apply"),
+        ({"when": [{"fact": "member.kind", "eq": "retired"}]}, "when[0].eq", "'retired' is not one of"),
+        ({"overrides": ["MN-1"]}, "overrides", "'MN-1' is not a rule of paper_card.usable"),
+        ({"citation": {"source": "rumour", "sections": ["x"]}}, "citation.source", "unknown source"),
+    ],
+)
+def test_a_rule_referencing_something_unknown_names_file_rule_and_field(
+    rules_copy: Path, changes: dict[str, object], field: str, message: str
+) -> None:
+    path = edit_rule(rules_copy, "paper_card.yaml", "PC-3", **changes)
+    with pytest.raises(hr.RuleFileError) as caught:
+        hr.Rulebook.load(["seed"], root=rules_copy)
+    error = caught.value
+    assert (error.path, error.rule_id, error.field) == (path, "PC-3", field)
+    assert message in str(error) and "paper_card.yaml" in str(error) and "PC-3" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": None}, "title"),
+        ({"when": [{"fact": "paper_card.issued_on"}]}, "when.0"),
+        ({"when": [{"fact": "paper_card.issued_on", "lt": "2024-01-01", "gt": "2020-01-01"}]}, "when.0"),
+        ({"in_force": {"since": "2024-12-02"}}, "in_force.since"),
+        ({"id": "pc three"}, "id"),
+    ],
+)
+def test_a_malformed_rule_names_file_rule_and_field(rules_copy: Path, changes: dict[str, object], field: str) -> None:
+    path = edit_rule(rules_copy, "paper_card.yaml", "PC-3", **changes)
+    with pytest.raises(hr.RuleFileError) as caught:
+        hr.Rulebook.load(["seed"], root=rules_copy)
+    assert caught.value.path == path
+    assert caught.value.field == field
+    assert caught.value.rule_id in ("PC-3", "pc three")
+
+
+def test_a_duplicate_rule_id_names_both_files(rules_copy: Path) -> None:
+    edit_rule(rules_copy, "paper_card.yaml", "PC-3", id="MN-4")
+    with pytest.raises(hr.RuleFileError, match="MN-4.*also used in .*my_number_card.yaml"):
+        hr.Rulebook.load(["seed"], root=rules_copy)
+
+
+def test_questions_reading_each_other_are_a_cycle(rules_copy: Path) -> None:
+    edit_rule(rules_copy, "eligibility.yaml", "PC-5", when=[{"outcome": "paper_card.usable", "is": "no"}])
+    with pytest.raises(hr.RuleFileError, match="cycle"):
+        hr.Rulebook.load(["seed"], root=rules_copy)
+
+
+def test_invalid_yaml_names_the_file(rules_copy: Path) -> None:
+    (rules_copy / "seed" / "broken.yaml").write_text("rules: [\n", encoding="utf-8")
+    with pytest.raises(hr.RuleFileError, match="broken.yaml: not valid YAML"):
+        hr.Rulebook.load(["seed"], root=rules_copy)
+
+
+def test_an_unknown_pack_lists_the_available_ones() -> None:
+    with pytest.raises(ValueError, match="unknown pack 'B-99'; available: seed"):
+        hr.Rulebook.load(["seed", "B-99"])
+
+
+MEMBER = hr.Member(id="M7", kind="insured", enrolled_on=date(2020, 4, 1), paper_card=hr.PaperCard(issued_on=date(2020, 4, 1)))
+
+
+def test_two_answers_without_an_override_are_a_conflict(rules_copy: Path) -> None:
+    edit_rule(rules_copy, "paper_card.yaml", "PC-4.lost", overrides=None)
+    book = hr.Rulebook.load(["seed"], root=rules_copy)
+    lost = MEMBER.model_copy(update={"paper_card": hr.PaperCard(issued_on=date(2020, 4, 1), lost_on=date(2025, 1, 5))})
+    with pytest.raises(hr.ConflictError) as caught:
+        book.evaluate(lost, on=date(2025, 1, 5))
+    error = caught.value
+    assert (error.member_id, error.question, error.on) == ("M7", "paper_card.usable", date(2025, 1, 5))
+    assert set(error.rule_ids) == {"PC-2", "PC-4.lost"}
+    assert "M7" in str(error) and "2025-01-05" in str(error) and "PC-4.lost says 'no'" in str(error)
+
+
+def test_a_question_no_rule_answers_is_a_gap(rules_copy: Path) -> None:
+    path = rules_copy / "seed" / "paper_card.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rules"] = [r for r in data["rules"] if r["id"] != "PC-3"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    book = hr.Rulebook.load(["seed"], root=rules_copy)
+    with pytest.raises(hr.GapError, match=r"member M7, question paper_card.usable, on 2026-01-01: no rule"):
+        book.evaluate(MEMBER, on=date(2026, 1, 1))
+
+
+def test_evaluate_rejects_what_is_not_a_member_or_a_date(book: hr.Rulebook) -> None:
+    with pytest.raises(TypeError, match="member must be a hokensho_rules.Member, got dict"):
+        book.evaluate({"id": "M1"}, on=date(2025, 1, 1))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="on must be a datetime.date, got '2025-01-01'"):
+        book.evaluate(MEMBER, on="2025-01-01")  # type: ignore[arg-type]
