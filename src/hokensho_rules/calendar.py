@@ -19,6 +19,8 @@ from typing import Literal
 import yaml
 from dateutil.relativedelta import relativedelta
 
+from .rulebook.loader import rules_dir
+
 __all__ = [
     "Era",
     "WarekiError",
@@ -120,16 +122,9 @@ class WarekiError(ValueError):
 _ERA_KEYS = frozenset({"name", "initial", "english", "start", "citation"})
 
 
-@functools.cache
 def default_eras_file() -> Path:
-    """Return the path of the bundled ``eras.yaml``.
-
-    A wheel ships ``rules/`` inside the package; a source checkout keeps it
-    at the repository root.
-    """
-    packaged = Path(__file__).resolve().parent / "rules"
-    rules = packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "rules"
-    return rules / "eras.yaml"
+    """Return the path of the bundled ``eras.yaml`` in the ``rules/`` folder."""
+    return rules_dir() / "eras.yaml"
 
 
 @functools.cache

@@ -143,9 +143,12 @@ class Member(_Facts):
         default=None,
         description="The day the insurer registered the member for online eligibility verification.",
     )
-    employer: str | None = Field(default=None, min_length=1, description="事業所: the employer's id.")
+    # Ids are bounded: the engine hashes only the first 64 KB of a string (ENGINE.md).
+    employer: str | None = Field(
+        default=None, min_length=1, max_length=200, description="事業所: the employer's id."
+    )
     household: str | None = Field(
-        default=None, min_length=1, description="世帯: id shared by the members of one household."
+        default=None, min_length=1, max_length=200, description="世帯: id shared by the members of one household."
     )
     paper_card: PaperCard | None = None
     my_number_card: MyNumberCard | None = None

@@ -49,6 +49,9 @@ class DurableRuleset:
         with _LOCK:
             try:
                 return self._assert_drain_retract(text)
+            except _core.error as error:
+                self._handle = self._create()
+                raise EngineError(f"durable-rules failed on member {fact.get('id')}: {error}") from None
             except BaseException:
                 # Leave no half-processed fact behind for the next member.
                 self._handle = self._create()
