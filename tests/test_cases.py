@@ -37,10 +37,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
 import hokensho_rules as hr
+from hokensho_rules.rulebook.loader import read_yaml
 
 CASES_DIR = Path(__file__).parent / "cases"
 _CASE_KEYS = {"name", "source", "on", "member", "expect", "error", "xfail"}
@@ -50,19 +50,6 @@ _ERROR_TYPES: dict[str, type[Exception]] = {
     "GapError": hr.GapError,
     "ConflictError": hr.ConflictError,
 }
-
-
-class _CaseLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: ``on``, ``yes`` and ``no`` stay strings."""
-
-
-_CaseLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_CaseLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 @dataclass(frozen=True)
@@ -103,7 +90,7 @@ def _case(file: str, raw: dict[str, Any]) -> Case:
 def all_cases() -> tuple[Case, ...]:
     found: list[Case] = []
     for path in sorted(CASES_DIR.glob("*.yaml")):
-        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_CaseLoader)
+        content = read_yaml(path)
         found += [_case(path.name, raw) for raw in content["cases"]]
     return tuple(found)
 

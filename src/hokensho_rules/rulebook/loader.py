@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from ..errors import RuleFileError
 from .schema import RuleFile
 
-__all__ = ["SEED_PACK", "available_packs", "pack_files", "read_rule_file", "rules_dir"]
+__all__ = ["SEED_PACK", "available_packs", "pack_files", "read_rule_file", "read_yaml", "rules_dir"]
 
 SEED_PACK = "seed"
 
@@ -84,10 +84,15 @@ _Loader.add_implicit_resolver(
 )
 
 
+def read_yaml(path: Path) -> Any:
+    """A YAML file read safely, with only true/false as booleans (YAML 1.2 style)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
+
+
 def read_rule_file(path: Path) -> RuleFile:
     """Read and validate one rule file; a malformed one raises :class:`RuleFileError`."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
+        raw = read_yaml(path)
     except yaml.YAMLError as error:
         raise RuleFileError(path, f"not valid YAML: {error}") from None
     try:
