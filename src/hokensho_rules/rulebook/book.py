@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,12 +32,17 @@ class _Stratum:
     engine: DurableRuleset
 
     def fired(self, fact: Mapping[str, Scalar]) -> dict[str, list[Rule]]:
-        by_name = {rule_name(i): rule for i, rule in enumerate(self.rules)}
+        """The rules of each question that ``fact`` satisfies, in rulebook order."""
         found: dict[str, list[Rule]] = {q: [] for q in self.questions}
-        for name in sorted(self.engine.fire(fact), key=lambda n: int(n[1:])):
-            rule = by_name[name]
+        # Sorting by position keeps the deciding rule independent of the engine's firing order.
+        for position in sorted(self._positions[name] for name in self.engine.fire(fact)):
+            rule = self.rules[position]
             found[rule.question].append(rule)
         return found
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        return {rule_name(i): i for i in range(len(self.rules))}
 
 
 def _merge(target: dict[str, Any], items: Mapping[str, Any], what: str, path: Path, seen: dict[str, Path]) -> None:
