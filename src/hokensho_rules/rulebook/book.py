@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from ..decisions import Decision, Verdict
@@ -16,10 +17,10 @@ from ..errors import RuleFileError
 from ..facts import Member
 from ..flat import Scalar, data_key, encode, flatten, outcome_key
 from .checks import check_rules, strata
-from .conditions import Params
+from .conditions import Params, all_conditions, referenced_keys
 from .expressions import evaluate_expr
 from .loader import available_packs, pack_files, read_rule_file, rules_dir
-from .resolve import resolve
+from .resolve import Resolution, resolve
 from .schema import Parameter, Question, Rule, Source, Text
 
 __all__ = ["Rulebook"]
@@ -34,8 +35,10 @@ class _Stratum:
     def fired(self, fact: Mapping[str, Scalar]) -> dict[str, list[Rule]]:
         """The rules of each question that ``fact`` satisfies, in rulebook order."""
         found: dict[str, list[Rule]] = {q: [] for q in self.questions}
+        # The engine's cost grows with the fact's size: send only the keys read here.
+        sent = {key: fact[key] for key in self._reads if key in fact}
         # Sorting by position keeps the deciding rule independent of the engine's firing order.
-        for position in sorted(self._positions[name] for name in self.engine.fire(fact)):
+        for position in sorted(self._positions[name] for name in self.engine.fire(sent)):
             rule = self.rules[position]
             found[rule.question].append(rule)
         return found
@@ -43,6 +46,11 @@ class _Stratum:
     @functools.cached_property
     def _positions(self) -> dict[str, int]:
         return {rule_name(i): i for i in range(len(self.rules))}
+
+    @functools.cached_property
+    def _reads(self) -> tuple[str, ...]:
+        keys = {key for rule in self.rules for c in all_conditions(rule) for _, key in referenced_keys(c)}
+        return ("type", "id", *sorted(keys))
 
 
 def _merge(target: dict[str, Any], items: Mapping[str, Any], what: str, path: Path, seen: dict[str, Path]) -> None:
@@ -93,7 +101,11 @@ class Rulebook:
         self.rules: Mapping[str, Rule] = rules
         self.origin: Mapping[str, Path] = origin
         self.strata = strata(questions, rules, origin)
+        # Caches, per Rulebook: compiled programs per parameter epoch, parameters per
+        # day, and resolutions per set of fired rules (they depend on nothing else).
         self._programs: dict[tuple[object, ...], tuple[_Stratum, ...]] = {}
+        self._params: dict[date, Params] = {}
+        self._resolutions: dict[tuple[str, tuple[str, ...]], Resolution] = {}
 
     @classmethod
     def load(cls, packs: Iterable[str] | None = None, *, root: Path | None = None) -> Rulebook:
@@ -110,9 +122,13 @@ class Rulebook:
     def __repr__(self) -> str:
         return f"Rulebook(packs={list(self.packs)}, rules={len(self.rules)}, questions={len(self.questions)})"
 
-    def params_on(self, day: date) -> dict[str, date | int | str]:
-        """Every parameter's value in force on ``day``."""
-        return {name: p.value_on(day) for name, p in self.parameters.items()}
+    def params_on(self, day: date) -> Params:
+        """Every parameter's value in force on ``day`` (read-only)."""
+        params = self._params.get(day)
+        if params is None:
+            params = MappingProxyType({name: p.value_on(day) for name, p in self.parameters.items()})
+            self._params[day] = params
+        return params
 
     def _program(self, params: Params) -> tuple[_Stratum, ...]:
         # One compiled program per set of parameter values: most rulebooks have one.
@@ -155,7 +171,11 @@ class Rulebook:
     def _verdict(
         self, question: str, fired: list[Rule], fact: Mapping[str, Scalar], params: Params, member_id: str, on: date
     ) -> Verdict:
-        resolution = resolve(question, fired, member_id=member_id, on=on)
+        key = (question, tuple(r.id for r in fired))
+        resolution = self._resolutions.get(key)
+        if resolution is None:
+            resolution = resolve(question, fired, member_id=member_id, on=on)
+            self._resolutions[key] = resolution
         rule = resolution.deciding
         data = {k: v for k, e in rule.data.items() if (v := evaluate_expr(e, fact, params)) is not None}
         return Verdict(question, rule.outcome, data, rule, resolution.concurring, resolution.overridden)
