@@ -189,6 +189,8 @@ class DayBefore(_Schema):
 
 
 class PeriodSpec(_Schema):
+    """A period's start and length in years and months (either may name a parameter)."""
+
     start: Expr
     years: int | ParamRef = 0
     months: int | ParamRef = 0
@@ -240,6 +242,8 @@ class Question(_Schema):
 
 
 class DatedValue(_Schema):
+    """One value of a parameter and the first day it applies."""
+
     since: date | None = Field(default=None, description="First day this value applies; None: always.")
     value: date | int | str
 
