@@ -10,7 +10,7 @@ from pydantic import BaseModel
 import hokensho_rules as hr
 from hokensho_rules.calendar import civil_period_end
 from hokensho_rules.rulebook.conditions import first_failing
-from hokensho_rules.testing import evaluation_dates, members
+from hokensho_rules.testing import LATEST, boundary_dates, evaluation_dates, members
 
 BOOK = hr.Rulebook.load()
 ANOTHER_BOOK = hr.Rulebook.load()  # its own compiled rulesets: no state shared through the engine
@@ -102,20 +102,11 @@ def test_an_explanation_names_a_failed_condition_for_every_other_rule(member: hr
 @given(members(), evaluation_dates(BOOK))
 def test_a_day_later_changes_nothing_but_what_a_named_date_changes(member: hr.Member, on: date) -> None:
     # Outcomes change only at dates the rules or the member's facts name.
-    named = _named_dates(member) | _param_dates()
+    named = _named_dates(member) | set(boundary_dates(BOOK))
     after = on + timedelta(days=1)
-    if after in named or after > date(2034, 12, 31):
+    if after in named or after > LATEST:
         return
     assert BOOK.evaluate(member, on).outcomes() == BOOK.evaluate(member, after).outcomes()
-
-
-def _param_dates() -> set[date]:
-    found: set[date] = set()
-    for parameter in BOOK.parameters.values():
-        for dated in parameter.values:
-            if isinstance(dated.value, date):
-                found |= {dated.value, dated.value + timedelta(days=1)}
-    return found
 
 
 def _named_dates(member: hr.Member) -> set[date]:

@@ -49,12 +49,11 @@ class DurableRuleset:
         with _LOCK:
             try:
                 return self._assert_drain_retract(text)
-            except _core.error as error:
-                self._handle = self._create()
-                raise EngineError(f"durable-rules failed on member {fact.get('id')}: {error}") from None
-            except BaseException:
+            except BaseException as error:
                 # Leave no half-processed fact behind for the next member.
                 self._handle = self._create()
+                if isinstance(error, _core.error):
+                    raise EngineError(f"durable-rules failed on member {fact.get('id')}: {error}") from None
                 raise
 
     def _assert_drain_retract(self, text: str) -> list[str]:
