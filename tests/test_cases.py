@@ -6,6 +6,7 @@ A case is one member on one date and the answers the seed rules must give::
       source: [PC-2, Q1]              # RULES.md ids / seed sections the case checks
       on: 2025-12-01                  # the evaluation date
       member: {id: M1, kind: insured, enrolled_on: 2020-04-01, paper_card: {issued_on: 2024-12-01}}
+      situation: {online_verification: true, smartphone: false}   # optional: the institution's counter
       expect:                         # only the questions the behaviour is about
         paper_card.usable: {outcome: "yes", rule: PC-2, data: {usable_until: 2025-12-01}}
       xfail: "why"                    # optional: the engine disagrees with the law (strict)
@@ -43,7 +44,7 @@ import hokensho_rules as hr
 from hokensho_rules.rulebook.loader import read_yaml
 
 CASES_DIR = Path(__file__).parent / "cases"
-_CASE_KEYS = {"name", "source", "on", "member", "expect", "error", "xfail"}
+_CASE_KEYS = {"name", "source", "on", "member", "situation", "expect", "error", "xfail"}
 _EXPECT_KEYS = {"outcome", "rule", "data"}
 _ERROR_TYPES: dict[str, type[Exception]] = {
     "ValidationError": ValidationError,
@@ -60,6 +61,7 @@ class Case:
     name: str
     source: list[str]
     member: dict[str, Any]
+    situation: dict[str, Any] | None
     on: date | None
     expect: dict[str, dict[str, Any]]
     error: dict[str, str] | None
@@ -81,7 +83,7 @@ def _case(file: str, raw: dict[str, Any]) -> Case:
     for question, want in raw.get("expect", {}).items():
         assert set(want) <= _EXPECT_KEYS and "outcome" in want and "rule" in want, f"{where}: {question}"
     return Case(
-        file, raw["name"], list(raw["source"]), raw["member"], on,
+        file, raw["name"], list(raw["source"]), raw["member"], raw.get("situation"), on,
         raw.get("expect", {}), raw.get("error"), raw.get("xfail"),
     )
 
@@ -147,9 +149,10 @@ def test_case(case: Case) -> None:
         assert _names_field(raised.value, case.error["field"]), f"{where}: {raised.value}"
         return
     member = hr.Member.model_validate(case.member)
+    situation = None if case.situation is None else hr.Situation.model_validate(case.situation)
     assert case.on is not None
     try:
-        decision = seed_book().evaluate(member, case.on)
+        decision = seed_book().evaluate(member, case.on, situation=situation)
     except hr.DecisionError as exc:
         pytest.fail(f"{where}: {type(exc).__name__}: {exc}")
     problems = _mismatches(decision, case.expect)

@@ -11,10 +11,11 @@
 
 from .decisions import Decision, Explanation, NotApplied, Verdict
 from .errors import ConflictError, DecisionError, EngineError, GapError, HokenshoError, RuleFileError
-from .facts import Certificate, Member, MyNumberCard, PaperCard, Requests
+from .facts import Abroad, Certificate, Member, MyNumberCard, PaperCard, Requests, Situation
 from .rulebook.book import Rulebook
 
 __all__ = [
+    "Abroad",
     "Certificate",
     "ConflictError",
     "Decision",
@@ -30,5 +31,6 @@ __all__ = [
     "Requests",
     "RuleFileError",
     "Rulebook",
+    "Situation",
     "Verdict",
 ]

@@ -13,11 +13,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "Abroad",
     "Certificate",
     "Member",
     "MyNumberCard",
     "PaperCard",
     "Requests",
+    "Situation",
 ]
 
 
@@ -119,6 +121,17 @@ class Requests(_Facts):
     )
 
 
+class Abroad(_Facts):
+    """The member's move abroad (国外転出), for the continued use of the My Number card."""
+
+    departed_on: date = Field(description="国外転出日: the day the member moved abroad.")
+    japanese_national: bool = Field(description="日本国籍: whether the member is a Japanese national.")
+    continuation_done_on: date | None = Field(
+        default=None,
+        description="継続利用の手続: the day the card's continuation procedure was done at the municipality.",
+    )
+
+
 class Member(_Facts):
     """A member (加入者) of the health-insurance society: an insured person or a dependant."""
 
@@ -150,10 +163,19 @@ class Member(_Facts):
     household: str | None = Field(
         default=None, min_length=1, max_length=200, description="世帯: id shared by the members of one household."
     )
+    enrolment_notified_on: date | None = Field(
+        default=None,
+        description="The day the insurer received the enrolment (資格取得届) or dependant "
+        "(被扶養者異動届) notification; it may precede the enrolment date for a prospective hire.",
+    )
+    notice_sent_on: date | None = Field(
+        default=None, description="The day the eligibility notice (資格情報のお知らせ) was sent to the member."
+    )
     paper_card: PaperCard | None = None
     my_number_card: MyNumberCard | None = None
     certificate: Certificate | None = None
     requests: Requests = Requests()
+    abroad: Abroad | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Member:
@@ -172,3 +194,21 @@ class Member(_Facts):
                 "the insurer registers a member with the My Number it holds"
             )
         return self
+
+
+class Situation(_Facts):
+    """The counter of a medical institution on the day of a visit (受診時の状況).
+
+    Not part of the member: pass it to ``Rulebook.evaluate(..., situation=...)`` to ask
+    which presentations that institution accepts.
+    """
+
+    online_verification: bool = Field(
+        description="オンライン資格確認: the institution can verify eligibility online (has a card reader)."
+    )
+    smartphone: bool = Field(
+        description="The member carries a smartphone (or other device) with the Mynaportal app."
+    )
+    card_reader_out_of_order: bool = Field(default=False, description="The card reader is out of order.")
+    power_cut: bool = Field(default=False, description="停電: there is a power cut.")
+    ic_chip_broken: bool = Field(default=False, description="ICチップ破損: the My Number card's IC chip is broken.")

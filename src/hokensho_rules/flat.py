@@ -17,7 +17,7 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel
 
-from .facts import Member
+from .facts import Member, Situation
 
 __all__ = [
     "FactType",
@@ -90,6 +90,13 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _document_types(name: str, model: type[BaseModel]) -> dict[str, FactType]:
+    found = {name: FactType("presence")}
+    for sub_name, sub_field in model.model_fields.items():
+        found[f"{name}.{sub_name}"] = _leaf_type(sub_field.annotation)
+    return found
+
+
 def _fact_types() -> dict[str, FactType]:
     # Derived from the models, so a field added to Member is usable in rules at once.
     found: dict[str, FactType] = {"date": FactType("date")}
@@ -97,15 +104,16 @@ def _fact_types() -> dict[str, FactType]:
         sub = _submodel(field.annotation)
         if sub is None:
             found[f"member.{name}"] = _leaf_type(field.annotation)
-            continue
-        found[name] = FactType("presence")
-        for sub_name, sub_field in sub.model_fields.items():
-            found[f"{name}.{sub_name}"] = _leaf_type(sub_field.annotation)
+        else:
+            found.update(_document_types(name, sub))
+    found.update(_document_types("situation", Situation))
     return found
 
 
 FACT_TYPES: dict[str, FactType] = _fact_types()
-_SUBMODELS = tuple(name for name, t in FACT_TYPES.items() if t.kind == "presence")
+_SUBMODELS = tuple(
+    name for name, t in FACT_TYPES.items() if t.kind == "presence" and name in Member.model_fields
+)
 
 
 def _put(out: dict[str, Scalar], prefix: str, model: BaseModel) -> None:
@@ -114,12 +122,12 @@ def _put(out: dict[str, Scalar], prefix: str, model: BaseModel) -> None:
             out[f"{prefix}__{name}"] = encode(value)
 
 
-def flatten(member: Member, on: date) -> dict[str, Scalar]:
-    """The flat fact of ``member`` on ``on``, with no question answered yet."""
+def flatten(member: Member, on: date, situation: Situation | None = None) -> dict[str, Scalar]:
+    """The flat fact of ``member`` on ``on`` (at an institution in ``situation``), no question answered yet."""
     out: dict[str, Scalar] = {"type": "member", "id": member.id, "date": on.toordinal()}
     _put(out, "member", member)
-    for name in _SUBMODELS:
-        document = getattr(member, name)
+    documents: list[tuple[str, BaseModel | None]] = [(name, getattr(member, name)) for name in _SUBMODELS]
+    for name, document in [*documents, ("situation", situation)]:
         if document is not None:
             out[name] = True
             _put(out, name, document)

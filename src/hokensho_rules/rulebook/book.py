@@ -14,7 +14,7 @@ from ..decisions import Decision, Verdict
 from ..engine.adapter import DurableRuleset
 from ..engine.compiler import compile_stratum, rule_name
 from ..errors import RuleFileError
-from ..facts import Member
+from ..facts import Member, Situation
 from ..flat import Scalar, data_key, encode, flatten, outcome_key
 from .checks import check_rules, strata
 from .conditions import Params, all_conditions, referenced_keys
@@ -143,8 +143,11 @@ class Rulebook:
         rules = tuple(r for r in self.rules.values() if r.question in questions)
         return _Stratum(questions, rules, DurableRuleset(compile_stratum(rules, params)))
 
-    def evaluate(self, member: Member, on: date) -> Decision:
+    def evaluate(self, member: Member, on: date, *, situation: Situation | None = None) -> Decision:
         """Decide every question for ``member`` on the date ``on``.
+
+        With a ``situation`` (an institution's counter on that day) the questions that
+        need one are asked too: what that institution accepts (``presentation.*``).
 
         Raises :class:`~hokensho_rules.ConflictError` or :class:`~hokensho_rules.GapError`
         (naming the member, question, date and rules) if the rules do not give exactly
@@ -154,18 +157,23 @@ class Rulebook:
             raise TypeError(f"member must be a hokensho_rules.Member, got {type(member).__name__}")
         if type(on) is not date:
             raise TypeError(f"on must be a datetime.date, got {on!r}")
+        if situation is not None and not isinstance(situation, Situation):
+            raise TypeError(f"situation must be a hokensho_rules.Situation, got {type(situation).__name__}")
         params = self.params_on(on)
-        fact = flatten(member, on)
+        fact = flatten(member, on, situation)
         verdicts: dict[str, Verdict] = {}
         for stratum in self._program(params):
             for question, fired in stratum.fired(fact).items():
+                requires = self.questions[question].requires
+                if requires is not None and requires not in fact:
+                    continue
                 verdict = self._verdict(question, fired, fact, params, member.id, on)
                 verdicts[question] = verdict
                 # Later strata read this answer from the fact itself.
                 fact[outcome_key(question)] = verdict.outcome
                 for datum, value in verdict.data.items():
                     fact[data_key(question, datum)] = encode(value)
-        ordered = {q: verdicts[q] for q in self.questions}
+        ordered = {q: verdicts[q] for q in self.questions if q in verdicts}
         return Decision(member.id, on, ordered, fact, self)
 
     def _verdict(

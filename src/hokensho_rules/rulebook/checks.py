@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import RuleFileError
-from ..flat import FACT_TYPES
+from ..flat import FACT_TYPES, FactType
 from .conditions import in_force_conditions
 from .schema import (
     AnyOf,
@@ -33,6 +33,7 @@ from .schema import (
     Question,
     Rule,
     Source,
+    WithinDays,
 )
 
 __all__ = ["check_rules", "strata"]
@@ -162,6 +163,32 @@ class _Checker:
                     self.param(rule, f"{field}.period_end", length.param), int
                 ):
                     raise self.fail(rule, f"{field}.period_end", f"{length.param!r} is not a number")
+        elif isinstance(expr, WithinDays):
+            self.expr(rule, f"{field}.within_days.start", expr.within_days.start)
+            days = expr.within_days.days
+            if isinstance(days, ParamRef) and not isinstance(self.param(rule, f"{field}.within_days", days.param), int):
+                raise self.fail(rule, f"{field}.within_days", f"{days.param!r} is not a number")
+
+    def question(self, question: Question) -> None:
+        where = self.origin[next(r.id for r in self.rules.values() if r.question == question.id)]
+        if question.requires is not None and FACT_TYPES.get(question.requires, None) != FactType("presence"):
+            raise RuleFileError(where, f"question {question.id}: requires {question.requires!r}, not a document fact")
+        for name, outcome in question.outcomes.items():
+            due = outcome.action.due if outcome.action else None
+            givers = [r for r in self.rules.values() if r.question == question.id and r.outcome == name]
+            if due is not None and not any(due in r.data for r in givers):
+                raise RuleFileError(
+                    where, f"question {question.id}: the action of {name!r} is due on {due!r}, "
+                    "a datum no rule of that outcome gives"
+                )
+        for rule in self.rules.values():
+            if rule.question != question.id or question.requires is not None:
+                continue
+            for read in _questions_read(rule):
+                if self.questions[read].requires is not None:
+                    raise self.fail(
+                        rule, "when", f"reads {read}, which is asked only with {self.questions[read].requires!r}"
+                    )
 
 
 def check_rules(
@@ -184,6 +211,9 @@ def check_rules(
     )
     for rule in rules.values():
         checker.rule(rule)
+    for question in questions.values():
+        if any(r.question == question.id for r in rules.values()):
+            checker.question(question)
 
 
 def _questions_read(rule: Rule) -> Iterator[str]:
@@ -206,6 +236,8 @@ def _questions_read(rule: Rule) -> Iterator[str]:
             yield from in_expr(expr.day_before)
         elif isinstance(expr, PeriodEnd):
             yield from in_expr(expr.period_end.start)
+        elif isinstance(expr, WithinDays):
+            yield from in_expr(expr.within_days.start)
 
     for condition in rule.when:
         yield from in_condition(condition)

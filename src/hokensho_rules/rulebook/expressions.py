@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..calendar import civil_period_end
+from ..calendar import civil_period_end, within_days_deadline
 from ..flat import Scalar
 from .conditions import Fact, Params, operand_value
-from .schema import DayBefore, Expr, FactRef, MaxOf, MinOf, OutcomeDataRef, ParamRef, PeriodEnd
+from .schema import DayBefore, Expr, FactRef, MaxOf, MinOf, OutcomeDataRef, ParamRef, PeriodEnd, WithinDays
 
 __all__ = ["evaluate_expr"]
 
@@ -52,4 +52,9 @@ def evaluate_expr(expr: Expr, fact: Fact, params: Params) -> date | str | None:
         return civil_period_end(
             start, years=_count(spec.years, params), months=_count(spec.months, params)
         )
+    if isinstance(expr, WithinDays):
+        event = evaluate_expr(expr.within_days.start, fact, params)
+        if not isinstance(event, date):
+            return None
+        return within_days_deadline(event, _count(expr.within_days.days, params))
     return expr

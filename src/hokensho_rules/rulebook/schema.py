@@ -35,6 +35,9 @@ __all__ = [
     "Source",
     "RuleFile",
     "Text",
+    "WithinDays",
+    "Action",
+    "Outcome",
     "COMPARISON_OPERATORS",
 ]
 
@@ -202,8 +205,21 @@ class PeriodEnd(_Schema):
     period_end: PeriodSpec
 
 
+class DaysSpec(_Schema):
+    """An event's date and a number of days (or a parameter naming it)."""
+
+    start: Expr
+    days: int | ParamRef
+
+
+class WithinDays(_Schema):
+    """The last day of a period "within N days" of an event, not counting the event's day (民法 第140条)."""
+
+    within_days: DaysSpec
+
+
 Expr = Annotated[
-    Union[Ref, MinOf, MaxOf, DayBefore, PeriodEnd, date, str],
+    Union[Ref, MinOf, MaxOf, DayBefore, PeriodEnd, WithinDays, date, str],
     Field(union_mode="left_to_right"),
 ]
 
@@ -233,12 +249,29 @@ class Rule(_Schema):
     )
 
 
+class Action(_Schema):
+    """Something someone must do when a question has a given outcome (a row of the action list)."""
+
+    title: Text
+    due: str | None = Field(default=None, description="The outcome datum holding the deadline, if any.")
+
+
+class Outcome(Text):
+    """One possible answer to a question, and the action it calls for, if any."""
+
+    action: Action | None = None
+
+
 class Question(_Schema):
     """One thing to decide, with its closed set of outcomes."""
 
     id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
     title: Text
-    outcomes: dict[str, Text] = Field(min_length=2)
+    outcomes: dict[str, Outcome] = Field(min_length=1)
+    requires: str | None = Field(
+        default=None,
+        description="A document fact (e.g. ``situation``) without which the question is not asked.",
+    )
 
 
 class DatedValue(_Schema):
@@ -284,6 +317,10 @@ class RuleFile(_Schema):
     questions: tuple[Question, ...] = ()
     facts: dict[str, Text] = Field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
+    anchors: Any = Field(
+        default=None,
+        description="Room for YAML anchors that rules below share (&name / *name); not read otherwise.",
+    )
 
 
 AnyOf.model_rebuild()
@@ -291,4 +328,5 @@ MinOf.model_rebuild()
 MaxOf.model_rebuild()
 DayBefore.model_rebuild()
 PeriodSpec.model_rebuild()
+DaysSpec.model_rebuild()
 RuleFile.model_rebuild()
