@@ -9,13 +9,16 @@
 'PC-3'
 """
 
-from .decisions import Decision, Explanation, NotApplied, Verdict
+from .actions import Action, ActionList
+from .decisions import Decision, Explanation, NotApplied, Presentations, Verdict
 from .errors import ConflictError, DecisionError, EngineError, GapError, HokenshoError, RuleFileError
 from .facts import Abroad, Certificate, Member, MyNumberCard, PaperCard, Requests, Situation
 from .rulebook.book import Rulebook
 
 __all__ = [
     "Abroad",
+    "Action",
+    "ActionList",
     "Certificate",
     "ConflictError",
     "Decision",
@@ -28,6 +31,7 @@ __all__ = [
     "MyNumberCard",
     "NotApplied",
     "PaperCard",
+    "Presentations",
     "Requests",
     "RuleFileError",
     "Rulebook",

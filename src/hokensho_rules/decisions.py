@@ -14,7 +14,11 @@ from .rulebook.schema import Condition, Rule
 if TYPE_CHECKING:
     from .rulebook.book import Rulebook
 
-__all__ = ["Decision", "Explanation", "Lang", "NotApplied", "Verdict"]
+__all__ = ["Decision", "Explanation", "Lang", "NotApplied", "Presentations", "Verdict"]
+
+# Questions under this prefix ask what an institution accepts; they are answered
+# only when evaluate() is given a Situation.
+PRESENTATION = "presentation."
 
 Lang = Literal["ja", "en"]
 
@@ -66,6 +70,14 @@ class Explanation:
     not_applied: tuple[NotApplied, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Presentations:
+    """What a patient may show at one institution on one day, and what not (with why)."""
+
+    accepted: tuple[Verdict, ...]
+    refused: tuple[Verdict, ...]
+
+
 @dataclass(frozen=True)
 class Decision(Mapping[str, Verdict]):
     """Every question's verdict for one member on one date.
@@ -95,6 +107,23 @@ class Decision(Mapping[str, Verdict]):
     def outcomes(self) -> dict[str, str]:
         """Question id → outcome."""
         return {q: v.outcome for q, v in self.verdicts.items()}
+
+    def presentations(self) -> Presentations:
+        """What the institution accepts, in the rulebook's order of preference, and what
+        it refuses with the deciding rule as the reason.
+
+        Needs a decision made with ``situation=``; raises ``ValueError`` otherwise.
+        """
+        shown = [v for q, v in self.verdicts.items() if q.startswith(PRESENTATION)]
+        if not shown:
+            raise ValueError(
+                f"member {self.member_id} on {self.on.isoformat()}: evaluate with situation=hr.Situation(...) "
+                "to ask what an institution accepts"
+            )
+        return Presentations(
+            tuple(v for v in shown if v.outcome == "accepted"),
+            tuple(v for v in shown if v.outcome != "accepted"),
+        )
 
     def explanation(self, question: str) -> Explanation:
         """The structured explanation of one question's verdict."""

@@ -21,10 +21,10 @@ from typing import Literal, TypeVar
 
 from hypothesis import strategies as st
 
-from .facts import Certificate, Member, MyNumberCard, PaperCard, Requests
+from .facts import Abroad, Certificate, Member, MyNumberCard, PaperCard, Requests, Situation
 from .rulebook.book import Rulebook
 
-__all__ = ["boundary_dates", "evaluation_dates", "members"]
+__all__ = ["boundary_dates", "evaluation_dates", "members", "situations"]
 
 T = TypeVar("T")
 _KINDS: tuple[Literal["insured", "dependant"], ...] = ("insured", "dependant")
@@ -85,6 +85,28 @@ def _certificates(draw: st.DrawFn, enrolled_on: date) -> Certificate:
 
 
 @st.composite
+def _abroad(draw: st.DrawFn, around: date) -> Abroad:
+    departed = draw(_on_or_after(around - timedelta(days=3000), span=6000))
+    return Abroad(
+        departed_on=departed,
+        japanese_national=draw(st.booleans()),
+        continuation_done_on=_maybe(draw, _on_or_after(departed - timedelta(days=30), span=40)),
+    )
+
+
+def situations() -> st.SearchStrategy[Situation]:
+    """Any counter an institution may have on the day of a visit."""
+    return st.builds(
+        Situation,
+        online_verification=st.booleans(),
+        smartphone=st.booleans(),
+        card_reader_out_of_order=st.booleans(),
+        power_cut=st.booleans(),
+        ic_chip_broken=st.booleans(),
+    )
+
+
+@st.composite
 def members(draw: st.DrawFn, member_id: str = "M1") -> Member:
     """Any member the models accept, with documents and dates spread around the transition."""
     kind = draw(st.sampled_from(_KINDS))
@@ -110,4 +132,7 @@ def members(draw: st.DrawFn, member_id: str = "M1") -> Member:
             certificate_on_enrolment_form=draw(st.booleans()),
             certificate_for_circumstances_on=_maybe(draw, _on_or_after(enrolled_on)),
         ),
+        enrolment_notified_on=_maybe(draw, _on_or_after(enrolled_on - timedelta(days=30), span=60)),
+        notice_sent_on=_maybe(draw, _on_or_after(enrolled_on, span=2000)),
+        abroad=_maybe(draw, _abroad(enrolled_on)),
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..actions import ActionList
 from ..decisions import Decision, Verdict
 from ..engine.adapter import DurableRuleset
 from ..engine.compiler import compile_stratum, rule_name
@@ -175,6 +176,21 @@ class Rulebook:
                     fact[data_key(question, datum)] = encode(value)
         ordered = {q: verdicts[q] for q in self.questions if q in verdicts}
         return Decision(member.id, on, ordered, fact, self)
+
+    def actions(self, members: Iterable[Member], on: date) -> ActionList:
+        """The action list of a membership on ``on``: who must be issued a certificate,
+        return a card, be sent a notice, …, by when, and which rule says so.
+
+        A member id given twice raises ``ValueError``: each member is listed once.
+        """
+        seen: set[str] = set()
+        decisions = []
+        for member in members:
+            if isinstance(member, Member) and member.id in seen:
+                raise ValueError(f"member id {member.id!r} appears twice in the membership")
+            decisions.append(self.evaluate(member, on))
+            seen.add(member.id)
+        return ActionList.collect(decisions, on)
 
     def _verdict(
         self, question: str, fired: list[Rule], fact: Mapping[str, Scalar], params: Params, member_id: str, on: date

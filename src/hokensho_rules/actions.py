@@ -1,0 +1,147 @@
+"""The insurer's action list: what someone must do, for whom, by when, and why.
+
+Which outcomes call for an action is data: a question's outcome in ``rules/`` may
+declare an ``action`` (its title and the outcome datum holding its deadline). This
+module only collects those verdicts into rows, so a new action needs no Python.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .calendar import format_wareki
+from .decisions import Decision, Lang, Verdict
+from .rulebook.schema import Text
+
+__all__ = ["Action", "ActionList", "actions_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One row of the action list: a verdict whose outcome calls for an action."""
+
+    member_id: str
+    on: date
+    title: Text
+    due: date | None
+    verdict: Verdict
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the deadline had passed on the date of the list."""
+        return self.due is not None and self.due < self.on
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as JSON-ready data: what a program consumes."""
+        verdict = self.verdict.to_dict()
+        return {
+            "member_id": self.member_id,
+            "action": self.title.en,
+            "action_ja": self.title.ja,
+            "due": self.due.isoformat() if self.due else None,
+            "overdue": self.overdue,
+            "question": verdict["question"],
+            "outcome": verdict["outcome"],
+            "rule_id": verdict["rule_id"],
+            "citation": verdict["citation"],
+            "data": verdict["data"],
+        }
+
+
+def actions_of(decision: Decision) -> list[Action]:
+    """The actions one member's decision calls for, in question order."""
+    found = []
+    for verdict in decision.values():
+        outcome = decision.rulebook.questions[verdict.question].outcomes[verdict.outcome]
+        if outcome.action is None:
+            continue
+        due = verdict.data.get(outcome.action.due) if outcome.action.due else None
+        found.append(
+            Action(decision.member_id, decision.on, outcome.action.title, due if isinstance(due, date) else None, verdict)
+        )
+    return found
+
+
+def _order(action: Action) -> tuple[bool, date, str]:
+    # Most urgent first; rows without a deadline last; then by member for a stable list.
+    return (action.due is None, action.due or date.max, action.member_id)
+
+
+@dataclass(frozen=True)
+class ActionList(Sequence[Action]):
+    """Every action a membership calls for on one date, most urgent first."""
+
+    on: date
+    rows: tuple[Action, ...]
+
+    @classmethod
+    def collect(cls, decisions: Iterable[Decision], on: date) -> ActionList:
+        """The action list of the given decisions (all made on ``on``)."""
+        rows = [action for decision in decisions for action in actions_of(decision)]
+        return cls(on, tuple(sorted(rows, key=_order)))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> Action:  # type: ignore[override]
+        return self.rows[index]
+
+    def __iter__(self) -> Iterator[Action]:
+        return iter(self.rows)
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One JSON-ready dict per row (e.g. for ``pandas.DataFrame``)."""
+        return [row.to_dict() for row in self.rows]
+
+    def counts(self, lang: Lang = "en") -> dict[str, int]:
+        """How many rows each action has."""
+        return dict(Counter(getattr(row.title, lang) for row in self.rows))
+
+    def render(self, lang: Lang = "ja", *, limit: int | None = None) -> str:
+        """A clerk's list: one line per row, with deadline, member, action and rule."""
+        shown = self.rows if limit is None else self.rows[:limit]
+        lines = [_heading(self, lang)]
+        lines += [_line(row, lang) for row in shown]
+        if len(shown) < len(self.rows):
+            rest = len(self.rows) - len(shown)
+            lines.append(f"… 他 {rest} 件" if lang == "ja" else f"… and {rest} more")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"ActionList(on={self.on.isoformat()}, rows={len(self.rows)})"
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{h}</th>" for h in ("due", "member", "action", "rule"))
+        body = "".join(
+            "<tr>"
+            f"<td>{row.due.isoformat() if row.due else ''}{' ⚠' if row.overdue else ''}</td>"
+            f"<td>{html.escape(row.member_id)}</td><td>{html.escape(row.title.en)}</td>"
+            f"<td>{html.escape(row.verdict.rule_id)}</td></tr>"
+            for row in self.rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _show_date(day: date, lang: Lang) -> str:
+    return format_wareki(day) if lang == "ja" else day.isoformat()
+
+
+def _heading(actions: ActionList, lang: Lang) -> str:
+    if lang == "ja":
+        return f"{_show_date(actions.on, lang)} 時点の対応一覧（{len(actions)} 件）"
+    return f"Actions as of {_show_date(actions.on, lang)} ({len(actions)} rows)"
+
+
+def _line(row: Action, lang: Lang) -> str:
+    if row.due is None:
+        due = "期限なし" if lang == "ja" else "no deadline"
+    else:
+        late = ("（期限超過）" if lang == "ja" else " (overdue)") if row.overdue else ""
+        due = _show_date(row.due, lang) + late
+    return f"{due} | {row.member_id} | {getattr(row.title, lang)} | {row.verdict.rule_id}"
+
