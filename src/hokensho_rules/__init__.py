@@ -12,6 +12,7 @@
 from .decisions import Decision, Explanation, NotApplied, Verdict
 from .errors import ConflictError, DecisionError, EngineError, GapError, HokenshoError, RuleFileError
 from .facts import Certificate, Member, MyNumberCard, PaperCard, Requests
+from .mailing import Envelope, MailingPlan, Parcel, plan_mailing
 from .rulebook.book import Rulebook
 
 __all__ = [
@@ -20,15 +21,19 @@ __all__ = [
     "Decision",
     "DecisionError",
     "EngineError",
+    "Envelope",
     "Explanation",
     "GapError",
     "HokenshoError",
+    "MailingPlan",
     "Member",
     "MyNumberCard",
     "NotApplied",
     "PaperCard",
+    "Parcel",
     "Requests",
     "RuleFileError",
     "Rulebook",
     "Verdict",
+    "plan_mailing",
 ]
