@@ -13,6 +13,7 @@ from .actions import Action, ActionList
 from .decisions import Decision, Explanation, NotApplied, Presentations, Verdict
 from .errors import ConflictError, DecisionError, EngineError, GapError, HokenshoError, RuleFileError
 from .facts import Abroad, Certificate, Member, MyNumberCard, PaperCard, Requests, Situation
+from .mailing import Envelope, MailingPlan, Parcel, plan_mailing
 from .rulebook.book import Rulebook
 
 __all__ = [
@@ -24,17 +25,21 @@ __all__ = [
     "Decision",
     "DecisionError",
     "EngineError",
+    "Envelope",
     "Explanation",
     "GapError",
     "HokenshoError",
+    "MailingPlan",
     "Member",
     "MyNumberCard",
     "NotApplied",
     "PaperCard",
+    "Parcel",
     "Presentations",
     "Requests",
     "RuleFileError",
     "Rulebook",
     "Situation",
     "Verdict",
+    "plan_mailing",
 ]

@@ -1,0 +1,412 @@
+"""The mailing plan of the eligibility notices (資格情報のお知らせ): envelopes and parcels.
+
+ML-1 puts members into envelopes, ML-2 packs each employer's envelopes into parcels and
+ML-3 says how they travel (RULES.md, seed §2-1 and §2-2). The numbers, the box size and
+the courier are parameters of ``rules/seed/mailing.yaml``; this module only applies them.
+
+>>> from datetime import date
+>>> import hokensho_rules as hr
+>>> people = [hr.Member(id=f"M{i}", kind="insured", enrolled_on=date(2020, 4, 1),
+...                     employer="E1", household="H1") for i in range(3)]
+>>> plan = hr.plan_mailing(people, on=date(2024, 10, 23))
+>>> plan.envelope_of("M2").member_ids, plan.parcels[0].packaging
+(('M0', 'M1', 'M2'), 'non_standard_envelope')
+
+Every member given is mailed: choosing who gets a notice (the seed leaves out members
+whose My Number the insurer does not hold, §2-2 通知対象者) is the caller's job.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from typing import Any, Literal
+
+from .decisions import Lang
+from .facts import Member
+from .rulebook.book import Rulebook
+
+__all__ = ["Envelope", "MailingLimits", "MailingPlan", "Parcel", "RouteCounts", "plan_mailing"]
+
+EnvelopeKind = Literal["household", "individual"]
+Packaging = Literal["non_standard_envelope", "box"]
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """One envelope (通) of notices (ML-1).
+
+    ``route`` is the employer it travels through, or None when the insurer mails it
+    directly. ``kind`` is ``"household"`` when the whole household (for this route)
+    shares it, ``"individual"`` when the household was too large and each member has
+    their own. ``household`` is None for a member with no household recorded.
+    """
+
+    route: str | None
+    household: str | None
+    member_ids: tuple[str, ...]
+    kind: EnvelopeKind
+
+    @property
+    def direct(self) -> bool:
+        """Whether the insurer mails it to the member directly (not via an employer)."""
+        return self.route is None
+
+
+@dataclass(frozen=True, slots=True)
+class Parcel:
+    """What one employer receives: a non-standard envelope or one of its boxes (ML-2, ML-3).
+
+    ``index`` counts from 1 to ``of``, the number of parcels sent to this employer.
+    """
+
+    employer: str
+    packaging: Packaging
+    envelopes: tuple[Envelope, ...]
+    index: int
+    of: int
+    carrier: str
+
+    @property
+    def members(self) -> int:
+        """Number of members whose notices are inside."""
+        return sum(len(e.member_ids) for e in self.envelopes)
+
+
+@dataclass(frozen=True, slots=True)
+class MailingLimits:
+    """The mailing parameters in force on the plan's date (``rules/seed/mailing.yaml``)."""
+
+    household_envelope_max_members: int
+    parcel_envelope_max: int
+    box_capacity: int
+    box_dimensions_mm: str
+    courier: str
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, date | int | str]) -> MailingLimits:
+        """Read and check the parameters: ValueError if one is missing or out of range, TypeError if mistyped."""
+        return cls(
+            household_envelope_max_members=_count(params, "household_envelope_max_members"),
+            parcel_envelope_max=_count(params, "parcel_envelope_max"),
+            box_capacity=_count(params, "box_capacity"),
+            box_dimensions_mm=_text(params, "box_dimensions_mm"),
+            courier=_text(params, "notice_courier"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RouteCounts:
+    """Totals of one route: an employer, or direct mail (no parcels)."""
+
+    members: int
+    envelopes: int
+    household_envelopes: int
+    individual_envelopes: int
+    non_standard_envelopes: int
+    boxes: int
+
+
+@dataclass(frozen=True)
+class MailingPlan:
+    """Every envelope of a mailing, packed per employer, plus those mailed directly.
+
+    ``parcels`` are ordered by employer then index; envelopes everywhere by household
+    (named households first, then members without one) then member id.
+    """
+
+    on: date
+    limits: MailingLimits
+    parcels: tuple[Parcel, ...]
+    direct: tuple[Envelope, ...]
+
+    @property
+    def envelopes(self) -> tuple[Envelope, ...]:
+        """All envelopes: those in parcels, in parcel order, then the direct ones."""
+        return (*(e for p in self.parcels for e in p.envelopes), *self.direct)
+
+    @property
+    def members(self) -> int:
+        """Number of members mailed."""
+        return len(self._by_member)
+
+    @functools.cached_property
+    def _by_member(self) -> dict[str, Envelope]:
+        return {member_id: e for e in self.envelopes for member_id in e.member_ids}
+
+    def envelope_of(self, member_id: str) -> Envelope:
+        """The envelope holding ``member_id``'s notice; KeyError if the member is not mailed."""
+        try:
+            return self._by_member[member_id]
+        except KeyError:
+            raise KeyError(f"member {member_id!r} is not in this mailing plan") from None
+
+    def counts(self) -> dict[str | None, RouteCounts]:
+        """Totals per employer id, and under None for direct mail (if any)."""
+        result: dict[str | None, RouteCounts] = {}
+        for employer, parcels in groupby(self.parcels, key=lambda p: p.employer):
+            packed = tuple(parcels)
+            result[employer] = _route_counts([e for p in packed for e in p.envelopes], packed)
+        if self.direct:
+            result[None] = _route_counts(self.direct, ())
+        return result
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One JSON-ready dict per envelope, with its number on its route and its parcel."""
+        rows: list[dict[str, Any]] = []
+        for employer, parcels in groupby(self.parcels, key=lambda p: p.employer):
+            numbered = enumerate(((p, e) for p in parcels for e in p.envelopes), start=1)
+            rows.extend(_row(e, n, p) for n, (p, e) in numbered)
+        rows.extend(_row(e, n, None) for n, e in enumerate(self.direct, start=1))
+        return rows
+
+    def render(self, lang: Lang = "ja") -> str:
+        """A text summary: totals, the rules applied, and one line per employer."""
+        if lang not in _TEXT:
+            raise ValueError(f"lang must be 'ja' or 'en', got {lang!r}")
+        return "\n".join(_render_lines(self, _TEXT[lang]))
+
+    def __repr__(self) -> str:
+        return (
+            f"MailingPlan(on={self.on.isoformat()}, members={self.members}, "
+            f"envelopes={len(self.envelopes)}, parcels={len(self.parcels)}, direct={len(self.direct)})"
+        )
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{h}</th>" for h in ("route", *RouteCounts.__slots__))
+        body = "".join(
+            f"<tr><td>{html.escape(route if route is not None else '(direct)')}</td>"
+            + "".join(f"<td>{getattr(c, f)}</td>" for f in RouteCounts.__slots__)
+            + "</tr>"
+            for route, c in self.counts().items()
+        )
+        return f"<p>{html.escape(repr(self))}</p><table><tr>{head}</tr>{body}</table>"
+
+
+def plan_mailing(
+    members: Iterable[Member], rulebook: Rulebook | None = None, on: date | None = None
+) -> MailingPlan:
+    """Put every member's notice in an envelope and pack the envelopes per employer.
+
+    ``on`` is the day whose parameters apply (``rulebook.params_on(on)``); default today,
+    i.e. a plan made for a mailing about to leave. ``rulebook`` defaults to
+    ``Rulebook.load()``.
+
+    Route: the member's employer, or direct mail from the insurer for a voluntary
+    continuation insured or a member with no employer (ML-3). Members sharing a route
+    and a household share an envelope when they are at most
+    ``household_envelope_max_members``, else each gets one (ML-1); a member with no
+    household is a household of one. An employer's envelopes go in one non-standard
+    envelope when at most ``parcel_envelope_max``, else in boxes of ``box_capacity``
+    filled in order (ML-2).
+
+    Raises TypeError for anything that is not a Member and ValueError naming a member
+    id given twice.
+    """
+    day = _plan_day(on)
+    book = rulebook if rulebook is not None else Rulebook.load()
+    limits = MailingLimits.from_params(book.params_on(day))
+    by_route = _envelopes_by_route(_checked(members), limits.household_envelope_max_members)
+    employers = {route: envelopes for route, envelopes in by_route.items() if route is not None}
+    parcels = tuple(p for employer in sorted(employers) for p in _parcels(employer, employers[employer], limits))
+    return MailingPlan(on=day, limits=limits, parcels=parcels, direct=tuple(by_route.get(None, ())))
+
+
+# --- input ------------------------------------------------------------------------
+
+def _plan_day(on: date | None) -> date:
+    if on is None:
+        return date.today()
+    # datetime is a date subclass; a timestamp would silently pick a day in some zone.
+    if type(on) is not date:
+        raise TypeError(f"on must be a datetime.date, got {on!r}")
+    return on
+
+
+def _checked(members: Iterable[Member]) -> list[Member]:
+    # A Member iterates over its fields and a str over its characters: both would
+    # otherwise fail later with a confusing type.
+    if isinstance(members, (Member, str, bytes)):
+        raise TypeError(f"members must be an iterable of hokensho_rules.Member, got one {type(members).__name__}")
+    seen: set[str] = set()
+    checked = []
+    for member in members:
+        if not isinstance(member, Member):
+            raise TypeError(f"members must be hokensho_rules.Member objects, got {type(member).__name__}")
+        if member.id in seen:
+            raise ValueError(f"member id {member.id!r} appears more than once")
+        seen.add(member.id)
+        checked.append(member)
+    return checked
+
+
+def _count(params: Mapping[str, date | int | str], name: str) -> int:
+    value = _param(params, name)
+    # bool is an int subclass; `true` in YAML is not a count.
+    if type(value) is not int:
+        raise TypeError(f"parameter {name!r} must be a whole number, got {value!r}")
+    if value < 1:
+        raise ValueError(f"parameter {name!r} must be at least 1, got {value}")
+    return value
+
+
+def _text(params: Mapping[str, date | int | str], name: str) -> str:
+    value = _param(params, name)
+    if not isinstance(value, str):
+        raise TypeError(f"parameter {name!r} must be a text, got {value!r}")
+    return value
+
+
+def _param(params: Mapping[str, date | int | str], name: str) -> date | int | str:
+    if name not in params:
+        raise ValueError(f"the rulebook has no parameter {name!r} (defined in rules/seed/mailing.yaml)")
+    return params[name]
+
+
+# --- ML-1: envelopes --------------------------------------------------------------
+
+_GroupKey = tuple[str | None, str | None, str | None]  # route, household, the member id if no household
+
+
+def _route(member: Member) -> str | None:
+    return None if member.voluntary_continuation else member.employer
+
+
+def _envelopes_by_route(members: Sequence[Member], max_members: int) -> dict[str | None, list[Envelope]]:
+    groups: dict[_GroupKey, list[str]] = defaultdict(list)
+    for m in members:
+        groups[(_route(m), m.household, None if m.household is not None else m.id)].append(m.id)
+    by_route: dict[str | None, list[Envelope]] = defaultdict(list)
+    for key in sorted(groups, key=_group_order):
+        route, household, _ = key
+        by_route[route].extend(_household_envelopes(route, household, sorted(groups[key]), max_members))
+    return by_route
+
+
+def _group_order(key: _GroupKey) -> tuple[bool, str]:
+    _, household, solo = key
+    return (household is None, household if household is not None else str(solo))
+
+
+def _household_envelopes(
+    route: str | None, household: str | None, member_ids: list[str], max_members: int
+) -> list[Envelope]:
+    if len(member_ids) <= max_members:
+        return [Envelope(route, household, tuple(member_ids), "household")]
+    return [Envelope(route, household, (member_id,), "individual") for member_id in member_ids]
+
+
+# --- ML-2: parcels ----------------------------------------------------------------
+
+def _parcels(employer: str, envelopes: list[Envelope], limits: MailingLimits) -> list[Parcel]:
+    packaging: Packaging
+    if len(envelopes) <= limits.parcel_envelope_max:
+        packaging, batches = "non_standard_envelope", [envelopes]
+    else:
+        size = limits.box_capacity
+        packaging, batches = "box", [envelopes[i : i + size] for i in range(0, len(envelopes), size)]
+    return [
+        Parcel(employer, packaging, tuple(batch), index, len(batches), limits.courier)
+        for index, batch in enumerate(batches, start=1)
+    ]
+
+
+# --- output -----------------------------------------------------------------------
+
+def _route_counts(envelopes: Sequence[Envelope], parcels: Sequence[Parcel]) -> RouteCounts:
+    household = sum(1 for e in envelopes if e.kind == "household")
+    boxes = sum(1 for p in parcels if p.packaging == "box")
+    return RouteCounts(
+        members=sum(len(e.member_ids) for e in envelopes),
+        envelopes=len(envelopes),
+        household_envelopes=household,
+        individual_envelopes=len(envelopes) - household,
+        non_standard_envelopes=len(parcels) - boxes,
+        boxes=boxes,
+    )
+
+
+def _row(envelope: Envelope, number: int, parcel: Parcel | None) -> dict[str, Any]:
+    return {
+        "route": envelope.route,
+        "direct": envelope.direct,
+        "envelope": number,
+        "household": envelope.household,
+        "kind": envelope.kind,
+        "member_ids": list(envelope.member_ids),
+        "members": len(envelope.member_ids),
+        "packaging": parcel.packaging if parcel else None,
+        "parcel": parcel.index if parcel else None,
+        "parcels": parcel.of if parcel else None,
+        "carrier": parcel.carrier if parcel else None,
+    }
+
+
+_TEXT: dict[str, dict[str, str]] = {
+    "ja": {
+        "title": "資格情報のお知らせ 送付計画（{on} 時点の規定）",
+        "totals": "加入者 {members:,} 人・封筒 {envelopes:,} 通（世帯 {household:,} 通・個人 {individual:,} 通）",
+        "ml1": "ML-1: {max} 人までの世帯は 1 通にまとめ、{over} 人以上の世帯は全員個人ごとに封入",
+        "ml2": "ML-2: 事業所ごとに {parcel_max} 通までは定形外封筒、{over} 通以上は段ボール箱"
+        "（{box_mm} mm、1 箱 {box} 通まで）",
+        "ml3": "ML-3: 事業所経由、発送業者 {courier}",
+        "employers": "事業所経由 {n:,} 事業所: 定形外封筒 {non_standard:,}・段ボール箱 {boxes:,}",
+        "employer": "  {employer}: 加入者 {members:,} 人・封筒 {envelopes:,} 通 → {packing}",
+        "non_standard_envelope": "定形外封筒 1",
+        "box": "段ボール箱 {n}（{sizes} 通）",
+        "direct": "組合から本人へ直接送付（任意継続被保険者・事業所のない加入者、ML-3）: "
+        "加入者 {members:,} 人・封筒 {envelopes:,} 通",
+    },
+    "en": {
+        "title": "Mailing plan of the eligibility notices (rules in force on {on})",
+        "totals": "{members:,} members, {envelopes:,} envelopes ({household:,} household, {individual:,} individual)",
+        "ml1": "ML-1: a household of up to {max} shares one envelope; from {over} members each gets their own",
+        "ml2": "ML-2: per employer, up to {parcel_max} envelopes in one non-standard envelope, "
+        "from {over} in cardboard boxes ({box_mm} mm, up to {box} each)",
+        "ml3": "ML-3: through the employer, by the courier {courier}",
+        "employers": "Through employers: {n:,}; non-standard envelopes: {non_standard:,}, boxes: {boxes:,}",
+        "employer": "  {employer}: {members:,} members, {envelopes:,} envelopes → {packing}",
+        "non_standard_envelope": "one non-standard envelope",
+        "box": "boxes: {n} ({sizes} envelopes)",
+        "direct": "Mailed directly by the insurer (voluntary continuation insured, members without "
+        "an employer; ML-3): {members:,} members, {envelopes:,} envelopes",
+    },
+}
+
+
+def _render_lines(plan: MailingPlan, text: Mapping[str, str]) -> list[str]:
+    limits, counts = plan.limits, plan.counts()
+    employers = {k: c for k, c in counts.items() if k is not None}
+    everyone = _route_counts(plan.envelopes, plan.parcels)
+    lines = [
+        text["title"].format(on=plan.on.isoformat()),
+        text["totals"].format(
+            members=everyone.members, envelopes=everyone.envelopes,
+            household=everyone.household_envelopes, individual=everyone.individual_envelopes,
+        ),
+        text["ml1"].format(max=limits.household_envelope_max_members, over=limits.household_envelope_max_members + 1),
+        text["ml2"].format(
+            parcel_max=limits.parcel_envelope_max, over=limits.parcel_envelope_max + 1,
+            box_mm=limits.box_dimensions_mm, box=limits.box_capacity,
+        ),
+        text["ml3"].format(courier=limits.courier),
+        text["employers"].format(n=len(employers), non_standard=everyone.non_standard_envelopes, boxes=everyone.boxes),
+    ]
+    for employer, parcels in groupby(plan.parcels, key=lambda p: p.employer):
+        c = employers[employer]
+        packing = _packing(text, tuple(parcels))
+        lines.append(text["employer"].format(employer=employer, members=c.members, envelopes=c.envelopes, packing=packing))
+    if None in counts:
+        lines.append(text["direct"].format(members=counts[None].members, envelopes=counts[None].envelopes))
+    return lines
+
+
+def _packing(text: Mapping[str, str], parcels: Sequence[Parcel]) -> str:
+    if parcels[0].packaging == "non_standard_envelope":
+        return text["non_standard_envelope"]
+    return text["box"].format(n=len(parcels), sizes=" + ".join(str(len(p.envelopes)) for p in parcels))
