@@ -16,3 +16,15 @@ def test_the_first_example_prints_a_decision_with_its_japanese_explanation() -> 
     assert "判定日 令和7年12月2日" in result.stdout
     assert "paper_card.usable        no             PC-3" in result.stdout
     assert "certificate.issuance     ex_officio" in result.stdout
+
+
+def test_the_action_list_example_prints_actions_and_a_mailing_plan_for_thousands_of_members() -> None:
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "action_list.py"), "3000", "2025-11-01"],
+        capture_output=True, text=True, timeout=300, check=True, cwd=EXAMPLES,
+    )
+    assert result.stdout.startswith("3000 members, ")
+    assert "資格確認書を職権で交付する" in result.stdout
+    assert "令和7年11月1日 時点の対応一覧" in result.stdout
+    assert "段ボール箱" in result.stdout and "定形外封筒" in result.stdout
+    assert "組合から本人へ直接送付" in result.stdout

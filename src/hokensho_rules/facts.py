@@ -54,10 +54,11 @@ class PaperCard(_Facts):
         default=None, description="The day a detail printed on the card (e.g. name) changed."
     )
     lost_on: date | None = Field(default=None, description="The day the card was lost.")
+    returned_on: date | None = Field(default=None, description="返納: the day the card was returned to the insurer.")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> PaperCard:
-        for later in ("expires_on", "details_changed_on", "lost_on"):
+        for later in ("expires_on", "details_changed_on", "lost_on", "returned_on"):
             _require_order(self, "issued_on", later)
         return self
 
