@@ -84,7 +84,7 @@ def test_asking_what_a_counter_accepts_needs_a_situation() -> None:
 def test_the_counter_accepts_in_the_rulebook_order_and_refuses_with_the_rule_as_reason() -> None:
     member = hr.Member(
         id="M1", kind="insured", enrolled_on=date(2020, 4, 1), my_number_held=True,
-        insurer_registered_on=date(2020, 4, 10),
+        insurer_registered_on=date(2020, 4, 10), notice_sent_on=date(2024, 10, 23),
         my_number_card=hr.MyNumberCard(registered_for_insurance_on=date(2023, 5, 1)),
         paper_card=hr.PaperCard(issued_on=date(2020, 4, 1)),
     )

@@ -102,9 +102,12 @@ class Certificate(_Facts):
         description="有効期限 printed on it, when the insurer chose a period shorter than the longest allowed.",
     )
 
+    returned_on: date | None = Field(default=None, description="返納: the day the certificate was returned.")
+
     @model_validator(mode="after")
     def _expiry_after_issue(self) -> Certificate:
         _require_order(self, "issued_on", "expires_on")
+        _require_order(self, "issued_on", "returned_on")
         return self
 
 
@@ -168,6 +171,10 @@ class Member(_Facts):
         default=None,
         description="The day the insurer received the enrolment (資格取得届) or dependant "
         "(被扶養者異動届) notification; it may precede the enrolment date for a prospective hire.",
+    )
+    details_changed_on: date | None = Field(
+        default=None,
+        description="The last day a detail shown on the eligibility notice (name, share of cost) changed.",
     )
     notice_sent_on: date | None = Field(
         default=None, description="The day the eligibility notice (資格情報のお知らせ) was sent to the member."

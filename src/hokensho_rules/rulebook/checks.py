@@ -24,6 +24,7 @@ from .schema import (
     FactRef,
     MaxOf,
     MinOf,
+    MonthEnd,
     OutcomeDataRef,
     OutcomeIs,
     Parameter,
@@ -159,15 +160,17 @@ class _Checker:
         elif isinstance(expr, PeriodEnd):
             self.expr(rule, f"{field}.period_end.start", expr.period_end.start)
             for length in (expr.period_end.years, expr.period_end.months):
-                if isinstance(length, ParamRef) and not isinstance(
-                    self.param(rule, f"{field}.period_end", length.param), int
-                ):
-                    raise self.fail(rule, f"{field}.period_end", f"{length.param!r} is not a number")
+                self.count(rule, f"{field}.period_end", length)
         elif isinstance(expr, WithinDays):
             self.expr(rule, f"{field}.within_days.start", expr.within_days.start)
-            days = expr.within_days.days
-            if isinstance(days, ParamRef) and not isinstance(self.param(rule, f"{field}.within_days", days.param), int):
-                raise self.fail(rule, f"{field}.within_days", f"{days.param!r} is not a number")
+            self.count(rule, f"{field}.within_days", expr.within_days.days)
+        elif isinstance(expr, MonthEnd):
+            self.expr(rule, f"{field}.month_end.start", expr.month_end.start)
+            self.count(rule, f"{field}.month_end", expr.month_end.months)
+
+    def count(self, rule: Rule, field: str, value: int | ParamRef) -> None:
+        if isinstance(value, ParamRef) and not isinstance(self.param(rule, field, value.param), int):
+            raise self.fail(rule, field, f"{value.param!r} is not a number")
 
     def question(self, question: Question) -> None:
         where = self.origin[next(r.id for r in self.rules.values() if r.question == question.id)]
@@ -238,6 +241,8 @@ def _questions_read(rule: Rule) -> Iterator[str]:
             yield from in_expr(expr.period_end.start)
         elif isinstance(expr, WithinDays):
             yield from in_expr(expr.within_days.start)
+        elif isinstance(expr, MonthEnd):
+            yield from in_expr(expr.month_end.start)
 
     for condition in rule.when:
         yield from in_condition(condition)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..calendar import civil_period_end, within_days_deadline
+from ..calendar import civil_period_end, end_of_month_after, within_days_deadline
 from ..flat import Scalar
 from .conditions import Fact, Params, operand_value
-from .schema import DayBefore, Expr, FactRef, MaxOf, MinOf, OutcomeDataRef, ParamRef, PeriodEnd, WithinDays
+from .schema import DayBefore, Expr, FactRef, MaxOf, MinOf, MonthEnd, OutcomeDataRef, ParamRef, PeriodEnd, WithinDays
 
 __all__ = ["evaluate_expr"]
 
@@ -57,4 +57,9 @@ def evaluate_expr(expr: Expr, fact: Fact, params: Params) -> date | str | None:
         if not isinstance(event, date):
             return None
         return within_days_deadline(event, _count(expr.within_days.days, params))
+    if isinstance(expr, MonthEnd):
+        start = evaluate_expr(expr.month_end.start, fact, params)
+        if not isinstance(start, date):
+            return None
+        return end_of_month_after(start, _count(expr.month_end.months, params))
     return expr

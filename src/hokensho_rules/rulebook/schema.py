@@ -36,6 +36,7 @@ __all__ = [
     "RuleFile",
     "Text",
     "WithinDays",
+    "MonthEnd",
     "Action",
     "Outcome",
     "COMPARISON_OPERATORS",
@@ -218,8 +219,21 @@ class WithinDays(_Schema):
     within_days: DaysSpec
 
 
+class MonthsSpec(_Schema):
+    """A date and a number of months after its month (or a parameter naming it)."""
+
+    start: Expr
+    months: int | ParamRef
+
+
+class MonthEnd(_Schema):
+    """The last day of the N-th month after the month of a date ("until the end of the third month after")."""
+
+    month_end: MonthsSpec
+
+
 Expr = Annotated[
-    Union[Ref, MinOf, MaxOf, DayBefore, PeriodEnd, WithinDays, date, str],
+    Union[Ref, MinOf, MaxOf, DayBefore, PeriodEnd, WithinDays, MonthEnd, date, str],
     Field(union_mode="left_to_right"),
 ]
 
@@ -234,7 +248,7 @@ class InForce(_Schema):
 class Rule(_Schema):
     """When all conditions hold on a date within ``in_force``, ``question`` has ``outcome``."""
 
-    id: str = Field(pattern=r"^[A-Z]{2,3}-[0-9]+(\.[a-z_]+)?$")
+    id: str = Field(pattern=r"^[A-Z]{1,3}-[0-9]+(\.[a-z_0-9]+)?$")
     implements: tuple[str, ...] = Field(min_length=1, description="Ids of RULES.md it encodes.")
     title: Text
     citation: Citation
@@ -329,4 +343,5 @@ MaxOf.model_rebuild()
 DayBefore.model_rebuild()
 PeriodSpec.model_rebuild()
 DaysSpec.model_rebuild()
+MonthsSpec.model_rebuild()
 RuleFile.model_rebuild()
