@@ -43,6 +43,8 @@ from pydantic import ValidationError
 import hokensho_rules as hr
 from hokensho_rules.rulebook.loader import read_yaml
 
+from rules_md import PART_A
+
 CASES_DIR = Path(__file__).parent / "cases"
 _CASE_KEYS = {"name", "source", "on", "member", "situation", "expect", "error", "xfail"}
 _EXPECT_KEYS = {"outcome", "rule", "data"}
@@ -170,3 +172,13 @@ def test_every_rule_decides_some_case() -> None:
     deciding = {w["rule"] for c in all_cases() for w in c.expect.values() if isinstance(w["rule"], str)}
     missing = sorted(set(seed_book().rules) - deciding)
     assert not missing, f"rules no case shows deciding alone: {missing}"
+
+
+def test_every_part_a_id_and_every_row_of_the_seed_tables_has_a_case() -> None:
+    named = {s for c in all_cases() for s in c.source}
+    tables = {"§8①", "§8②", "§8③", "§9①", "§9②", "§9③", "§9④", "§9⑤", "§9⑥", "Q1", "Q2", "Q3", "Q4"}
+    assert sorted(tables - named) == []
+    # The mailing plan groups many members, so its ids are checked in test_mailing.py.
+    mailing = (Path(__file__).parent / "test_mailing.py").read_text(encoding="utf-8")
+    named |= {i for i in ("ML-1", "ML-2", "ML-3") if i in mailing}
+    assert sorted(PART_A - named) == []

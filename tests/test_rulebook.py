@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 import hokensho_rules as hr
+from rules_md import PART_A, PART_B
 from hokensho_rules.rulebook.loader import rules_dir
 
 
@@ -31,18 +32,6 @@ def edit_rule(root: Path, file: str, rule_id: str, **changes: object) -> Path:
             rule[key] = value
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
-
-
-def _ids(prefix: str, count: int) -> set[str]:
-    return {f"{prefix}{n}" for n in range(1, count + 1)}
-
-
-# The ids of RULES.md (kept here: the domain notes are not shipped with the code).
-PART_A = (
-    _ids("PC-", 7) | _ids("MN-", 4) | _ids("EC-", 6) | _ids("EN-", 6) | _ids("R", 6)
-    | _ids("ML-", 3) | _ids("OS-", 3) | _ids("EM-", 3)
-)
-PART_B = _ids("B-", 7)
 
 
 def test_every_rule_cites_a_known_source_and_implements_a_rules_md_id(book: hr.Rulebook) -> None:
