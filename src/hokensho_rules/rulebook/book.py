@@ -54,6 +54,32 @@ class _Stratum:
         return ("type", "id", *sorted(keys))
 
 
+def _with_refinements(rules: dict[str, Rule]) -> dict[str, Rule]:
+    """Rules whose ``overrides`` also name the rules that refine what they override.
+
+    A rule that refines another replaces it, so it overrides it; and an exception to
+    the refined rule (e.g. "a lost card is not usable" against "usable until X") is an
+    exception to its refinement too.
+    """
+    refiners: dict[str, set[str]] = {}
+    for rule in rules.values():
+        for target in rule.refines:
+            refiners.setdefault(target, set()).add(rule.id)
+    updated = {}
+    for rid, rule in rules.items():
+        # Exceptions pass down chains of refinements; two refinements of one rule do
+        # not override each other, nor does an exception the refinement itself overrides.
+        exceptions, todo = set(rule.overrides), list(rule.overrides)
+        while todo:
+            for refiner in refiners.get(todo.pop(), ()):
+                if refiner not in exceptions and refiner != rid and rid not in rules[refiner].overrides:
+                    exceptions.add(refiner)
+                    todo.append(refiner)
+        overrides = tuple(sorted(exceptions | set(rule.refines)))
+        updated[rid] = rule if set(overrides) == set(rule.overrides) else rule.model_copy(update={"overrides": overrides})
+    return updated
+
+
 def _merge(target: dict[str, Any], items: Mapping[str, Any], what: str, path: Path, seen: dict[str, Path]) -> None:
     for key, value in items.items():
         if key in target:
@@ -92,6 +118,7 @@ class Rulebook:
             sources=sources, parameters=parameters, questions=questions,
             fact_labels=fact_labels, rules=rules, origin=origin,
         )
+        rules = _with_refinements(rules)
         for question in questions:
             if not any(r.question == question for r in rules.values()):
                 raise RuleFileError(files[0][0], f"question {question!r} has no rule")

@@ -85,6 +85,10 @@ class _Checker:
             target = self.rules.get(other)
             if target is None or target.question != rule.question:
                 raise self.fail(rule, "overrides", f"{other!r} is not a rule of {rule.question}")
+        for other in rule.refines:
+            target = self.rules.get(other)
+            if target is None or target.question != rule.question or target.outcome != rule.outcome:
+                raise self.fail(rule, "refines", f"{other!r} is not a rule of {rule.question} answering {rule.outcome!r}")
 
     def fact(self, rule: Rule, field: str, name: str) -> str:
         kind = FACT_TYPES.get(name)

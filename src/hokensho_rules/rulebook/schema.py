@@ -258,6 +258,11 @@ class Rule(_Schema):
     outcome: str
     data: dict[str, Expr] = Field(default_factory=dict)
     overrides: tuple[str, ...] = Field(default=(), description="Rules this one is an exception to.")
+    refines: tuple[str, ...] = Field(
+        default=(),
+        description="Rules this one replaces with the same answer (e.g. a later official change "
+        "narrowing it); it inherits their exceptions.",
+    )
     fallback: bool = Field(
         default=False, description="Applies only when no other rule of its question does."
     )
