@@ -24,7 +24,8 @@ outcomes yes/no stay text; quote "yes"/"no" anyway for readers using plain YAML 
 Dates are unquoted (2025-12-01) so they load as ``datetime.date``, as the strict models need.
 
 Cases are evaluated under the seed pack only: their expectations come from RULES.md
-Part A, and the Part B amendment packs deliberately change some answers.
+Part A, and the Part B amendment packs deliberately change some answers. A case of a
+Part B change names the packs to load with the seed: ``packs: [b1_paper_card_expiry]``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from hokensho_rules.rulebook.loader import read_yaml
 from rules_md import PART_A
 
 CASES_DIR = Path(__file__).parent / "cases"
-_CASE_KEYS = {"name", "source", "on", "member", "situation", "expect", "error", "xfail"}
+_CASE_KEYS = {"name", "source", "packs", "on", "member", "situation", "expect", "error", "xfail"}
 _EXPECT_KEYS = {"outcome", "rule", "data"}
 _ERROR_TYPES: dict[str, type[Exception]] = {
     "ValidationError": ValidationError,
@@ -63,6 +64,7 @@ class Case:
     name: str
     source: list[str]
     member: dict[str, Any]
+    packs: tuple[str, ...]
     situation: dict[str, Any] | None
     on: date | None
     expect: dict[str, dict[str, Any]]
@@ -85,7 +87,7 @@ def _case(file: str, raw: dict[str, Any]) -> Case:
     for question, want in raw.get("expect", {}).items():
         assert set(want) <= _EXPECT_KEYS and "outcome" in want and "rule" in want, f"{where}: {question}"
     return Case(
-        file, raw["name"], list(raw["source"]), raw["member"], raw.get("situation"), on,
+        file, raw["name"], list(raw["source"]), raw["member"], ("seed", *raw.get("packs", ())), raw.get("situation"), on,
         raw.get("expect", {}), raw.get("error"), raw.get("xfail"),
     )
 
@@ -100,9 +102,9 @@ def all_cases() -> tuple[Case, ...]:
 
 
 @cache
-def seed_book() -> hr.Rulebook:
-    # Compiling the rules is the slow part; one rulebook serves every case.
-    return hr.Rulebook.load(["seed"])
+def book(packs: tuple[str, ...] = ("seed",)) -> hr.Rulebook:
+    # Compiling the rules is the slow part; one rulebook serves every case of its packs.
+    return hr.Rulebook.load(packs)
 
 
 def _standing(verdict: hr.Verdict) -> str | list[str]:
@@ -147,14 +149,14 @@ def test_case(case: Case) -> None:
         with pytest.raises(_ERROR_TYPES[case.error["type"]]) as raised:
             member = hr.Member.model_validate(case.member)
             if case.on is not None:
-                seed_book().evaluate(member, case.on)
+                book(case.packs).evaluate(member, case.on)
         assert _names_field(raised.value, case.error["field"]), f"{where}: {raised.value}"
         return
     member = hr.Member.model_validate(case.member)
     situation = None if case.situation is None else hr.Situation.model_validate(case.situation)
     assert case.on is not None
     try:
-        decision = seed_book().evaluate(member, case.on, situation=situation)
+        decision = book(case.packs).evaluate(member, case.on, situation=situation)
     except hr.DecisionError as exc:
         pytest.fail(f"{where}: {type(exc).__name__}: {exc}")
     problems = _mismatches(decision, case.expect)
@@ -170,7 +172,7 @@ def test_every_rule_decides_some_case() -> None:
     # Only a rule standing alone counts: one listed with concurring rules is not
     # shown to decide anything by itself.
     deciding = {w["rule"] for c in all_cases() for w in c.expect.values() if isinstance(w["rule"], str)}
-    missing = sorted(set(seed_book().rules) - deciding)
+    missing = sorted(set(hr.Rulebook.load().rules) - deciding)
     assert not missing, f"rules no case shows deciding alone: {missing}"
 
 
