@@ -152,3 +152,18 @@ def test_evaluate_rejects_what_is_not_a_member_or_a_date(book: hr.Rulebook) -> N
         book.evaluate({"id": "M1"}, on=date(2025, 1, 1))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="on must be a datetime.date, got '2025-01-01'"):
         book.evaluate(MEMBER, on="2025-01-01")  # type: ignore[arg-type]
+
+
+def test_every_part_b_change_is_its_own_pack_citing_its_own_source() -> None:
+    seed = hr.Rulebook.load(["seed"])
+    named: set[str] = set()
+    for pack in hr.Rulebook.load().packs[1:]:
+        book = hr.Rulebook.load(["seed", pack])
+        added = [r for r in book.rules.values() if r.id not in seed.rules]
+        own_sources = set(book.sources) - set(seed.sources)
+        assert added and own_sources, pack
+        assert all(r.citation.source in own_sources for r in added), pack
+        changes = {i for r in added for i in r.implements if i in PART_B}
+        assert len(changes) == 1, (pack, changes)
+        named |= changes
+    assert named == PART_B
