@@ -10,12 +10,21 @@
 """
 
 from .decisions import Decision, Explanation, NotApplied, Verdict
-from .errors import ConflictError, DecisionError, EngineError, GapError, HokenshoError, RuleFileError
+from .errors import (
+    ConflictError,
+    DecisionError,
+    EngineError,
+    GapError,
+    HokenshoError,
+    RuleFileError,
+)
 from .facts import Certificate, Member, MyNumberCard, PaperCard, Requests
 from .rulebook.book import Rulebook
+from .timeline import Change, Interval, Timeline
 
 __all__ = [
     "Certificate",
+    "Change",
     "ConflictError",
     "Decision",
     "DecisionError",
@@ -23,6 +32,7 @@ __all__ = [
     "Explanation",
     "GapError",
     "HokenshoError",
+    "Interval",
     "Member",
     "MyNumberCard",
     "NotApplied",
@@ -30,5 +40,6 @@ __all__ = [
     "Requests",
     "RuleFileError",
     "Rulebook",
+    "Timeline",
     "Verdict",
 ]
