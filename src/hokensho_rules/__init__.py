@@ -15,20 +15,26 @@ from .errors import ConflictError, DecisionError, EngineError, GapError, Hokensh
 from .facts import Abroad, Certificate, Member, MyNumberCard, PaperCard, Requests, Situation
 from .mailing import Envelope, MailingPlan, Parcel, plan_mailing
 from .rulebook.book import Rulebook
+from .timeline import Change, Interval, Timeline
+from .whatif import Comparison, Difference, compare
 
 __all__ = [
     "Abroad",
     "Action",
     "ActionList",
     "Certificate",
+    "Change",
+    "Comparison",
     "ConflictError",
     "Decision",
     "DecisionError",
+    "Difference",
     "EngineError",
     "Envelope",
     "Explanation",
     "GapError",
     "HokenshoError",
+    "Interval",
     "MailingPlan",
     "Member",
     "MyNumberCard",
@@ -40,6 +46,8 @@ __all__ = [
     "RuleFileError",
     "Rulebook",
     "Situation",
+    "Timeline",
     "Verdict",
+    "compare",
     "plan_mailing",
 ]

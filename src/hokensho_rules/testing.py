@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from .facts import Abroad, Certificate, Member, MyNumberCard, PaperCard, Requests, Situation
 from .rulebook.book import Rulebook
+from .timeline import rulebook_dates
 
 __all__ = ["boundary_dates", "evaluation_dates", "members", "situations"]
 
@@ -41,12 +42,9 @@ def _on_or_after(start: date, *, span: int = 4000) -> st.SearchStrategy[date]:
 
 
 def boundary_dates(rulebook: Rulebook | None = None) -> tuple[date, ...]:
-    """Every date a parameter of the rulebook names, with the day before and after it."""
+    """Every date the rulebook names (its parameters and rules), with the day before and after it."""
     book = rulebook or Rulebook.load()
-    named = {
-        d.value for p in book.parameters.values() for d in p.values if isinstance(d.value, date)
-    } | {d.since for p in book.parameters.values() for d in p.values if d.since is not None}
-    around = {day + timedelta(days=shift) for day in named for shift in (-1, 0, 1)}
+    around = {day + timedelta(days=shift) for day in rulebook_dates(book) for shift in (-1, 0, 1)}
     return tuple(sorted(around))
 
 

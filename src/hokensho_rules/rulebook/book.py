@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..actions import ActionList
 from ..decisions import Decision, Verdict
@@ -23,6 +23,9 @@ from .expressions import evaluate_expr
 from .loader import available_packs, pack_files, read_rule_file, rules_dir
 from .resolve import Resolution, resolve
 from .schema import Parameter, Question, Rule, Source, Text
+
+if TYPE_CHECKING:
+    from ..timeline import Timeline
 
 __all__ = ["Rulebook"]
 
@@ -230,3 +233,17 @@ class Rulebook:
         rule = resolution.deciding
         data = {k: v for k, e in rule.data.items() if (v := evaluate_expr(e, fact, params)) is not None}
         return Verdict(question, rule.outcome, data, rule, resolution.concurring, resolution.overridden)
+
+    def timeline(self, member: Member, start: date, end: date) -> Timeline:
+        """Every question's answers for ``member`` from ``start`` to ``end`` (both inclusive).
+
+        Each question gets the intervals over which its outcome and deciding rule stay
+        the same. They are computed by evaluating only on the days some answer can
+        change (dates the rules and the member's facts name), not on every day.
+        Raises ``TypeError`` unless both ends are ``datetime.date``, ``ValueError`` if
+        ``start`` is after ``end``.
+        """
+        # Imported on use: the timeline module depends on this one, not the reverse.
+        from ..timeline import build_timeline
+
+        return build_timeline(self, member, start, end)
