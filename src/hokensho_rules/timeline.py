@@ -375,7 +375,9 @@ def build_timeline(book: Rulebook, member: Member, start: date, end: date) -> Ti
     _check_inputs(member, start, end)
     decisions = _decisions(book, member, start, end)
     points = sorted(decisions)
-    intervals = {q: _runs(q, points, decisions, end) for q in book.questions}
+    # A timeline has no institution's counter: the questions that need one are not asked.
+    asked = decisions[points[0]]
+    intervals = {q: _runs(q, points, decisions, end) for q in book.questions if q in asked}
     return Timeline(member.id, start, end, MappingProxyType(intervals), tuple(points), book)
 
 
