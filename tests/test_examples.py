@@ -28,3 +28,12 @@ def test_the_action_list_example_prints_actions_and_a_mailing_plan_for_thousands
     assert "令和7年11月1日 時点の対応一覧" in result.stdout
     assert "段ボール箱" in result.stdout and "定形外封筒" in result.stdout
     assert "組合から本人へ直接送付" in result.stdout
+
+
+def test_the_timeline_example_prints_a_japanese_story_and_the_seed_versus_in_force_differences() -> None:
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "timeline_ja.py")], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert "加入者 M0042：令和6年10月1日から令和13年1月1日までの変化" in result.stdout
+    assert "令和7年12月2日　健康保険証を使用できるか" in result.stdout
+    assert "令和7年8月1日〜令和7年12月1日 M0042 健康保険証を使用できるか: 使用できる [PC-2] → 使用できない [B-1]" in result.stdout
