@@ -37,3 +37,14 @@ def test_the_timeline_example_prints_a_japanese_story_and_the_seed_versus_in_for
     assert "加入者 M0042：令和6年10月1日から令和13年1月1日までの変化" in result.stdout
     assert "令和7年12月2日　健康保険証を使用できるか" in result.stdout
     assert "令和7年8月1日〜令和7年12月1日 M0042 健康保険証を使用できるか: 使用できる [PC-2] → 使用できない [B-1]" in result.stdout
+
+
+def test_the_readme_30_second_example_runs_and_says_what_its_comments_say() -> None:
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0].replace("print(", "str(")
+    scope: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), scope)  # noqa: S102 (our own README)
+    decision = scope["decision"]
+    assert decision["paper_card.usable"].outcome == "no"  # type: ignore[index]
+    assert decision["paper_card.usable"].rule_id == "PC-3"  # type: ignore[index]
+    assert decision["certificate.issuance"].outcome == "ex_officio"  # type: ignore[index]

@@ -37,6 +37,18 @@ def _maybe(draw: Callable[[st.SearchStrategy[T]], T], strategy: st.SearchStrateg
     return draw(st.one_of(st.none(), strategy))
 
 
+def _rarely(draw: st.DrawFn, strategy: st.SearchStrategy[T]) -> T | None:
+    # Events that end a document (cancelled, returned, suspended) one time in four, so
+    # that generated members often hold a usable card and its exceptions get exercised.
+    return None if draw(st.integers(0, 3)) < 3 else draw(strategy)
+
+
+def _often(draw: st.DrawFn, strategy: st.SearchStrategy[T]) -> T | None:
+    # Facts that make a document usable (a registration, the insurer's record) three
+    # times in four, for the same reason.
+    return draw(strategy) if draw(st.integers(0, 3)) < 3 else None
+
+
 def _on_or_after(start: date, *, span: int = 4000) -> st.SearchStrategy[date]:
     return st.integers(0, span).map(lambda days: min(start + timedelta(days=days), LATEST))
 
@@ -66,13 +78,13 @@ def _paper_cards(draw: st.DrawFn, enrolled_on: date) -> PaperCard:
 
 @st.composite
 def _my_number_cards(draw: st.DrawFn, around: date) -> MyNumberCard:
-    registered = _maybe(draw, _on_or_after(around - timedelta(days=1500)))
+    registered = _often(draw, _on_or_after(around - timedelta(days=1500)))
     return MyNumberCard(
         registered_for_insurance_on=registered,
-        registration_cancelled_on=None if registered is None else _maybe(draw, _on_or_after(registered)),
+        registration_cancelled_on=None if registered is None else _rarely(draw, _on_or_after(registered)),
         certificate_expires_on=_maybe(draw, _on_or_after(around - timedelta(days=1000))),
-        returned_on=_maybe(draw, _on_or_after(around)),
-        suspended_on=_maybe(draw, _on_or_after(around)),
+        returned_on=_rarely(draw, _on_or_after(around)),
+        suspended_on=_rarely(draw, _on_or_after(around)),
     )
 
 
@@ -119,12 +131,12 @@ def members(draw: st.DrawFn, member_id: str = "M1") -> Member:
         voluntary_continuation=voluntary,
         my_number_held=my_number_held,
         insurer_registered_on=(
-            _maybe(draw, _on_or_after(enrolled_on - timedelta(days=60))) if my_number_held else None
+            _often(draw, _on_or_after(enrolled_on - timedelta(days=60))) if my_number_held else None
         ),
         employer=None if voluntary else draw(st.sampled_from(["E1", "E2", None])),
         household=draw(st.sampled_from(["H1", "H2", None])),
         paper_card=_maybe(draw, _paper_cards(enrolled_on)),
-        my_number_card=_maybe(draw, _my_number_cards(enrolled_on)),
+        my_number_card=_often(draw, _my_number_cards(enrolled_on)),
         certificate=_maybe(draw, _certificates(enrolled_on)),
         requests=Requests(
             certificate_on_enrolment_form=draw(st.booleans()),
