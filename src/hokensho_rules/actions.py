@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .calendar import format_wareki
-from .decisions import Decision, Lang, Verdict
+from .decisions import Decision, Lang, Rows, Verdict, check_lang, show_date
 from .rulebook.schema import Text
 
 __all__ = ["Action", "ActionList", "actions_of"]
@@ -73,7 +72,7 @@ def _order(action: Action) -> tuple[bool, date, str]:
 
 
 @dataclass(frozen=True)
-class ActionList(Sequence[Action]):
+class ActionList(Rows[Action]):
     """Every action a membership calls for on one date, most urgent first."""
 
     on: date
@@ -85,25 +84,13 @@ class ActionList(Sequence[Action]):
         rows = [action for decision in decisions for action in actions_of(decision)]
         return cls(on, tuple(sorted(rows, key=_order)))
 
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __getitem__(self, index: int) -> Action:  # type: ignore[override]
-        return self.rows[index]
-
-    def __iter__(self) -> Iterator[Action]:
-        return iter(self.rows)
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """One JSON-ready dict per row (e.g. for ``pandas.DataFrame``)."""
-        return [row.to_dict() for row in self.rows]
-
     def counts(self, lang: Lang = "en") -> dict[str, int]:
         """How many rows each action has."""
         return dict(Counter(getattr(row.title, lang) for row in self.rows))
 
     def render(self, lang: Lang = "ja", *, limit: int | None = None) -> str:
         """A clerk's list: one line per row, with deadline, member, action and rule."""
+        check_lang(lang)
         shown = self.rows if limit is None else self.rows[:limit]
         lines = [_heading(self, lang)]
         lines += [_line(row, lang) for row in shown]
@@ -127,14 +114,10 @@ class ActionList(Sequence[Action]):
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _show_date(day: date, lang: Lang) -> str:
-    return format_wareki(day) if lang == "ja" else day.isoformat()
-
-
 def _heading(actions: ActionList, lang: Lang) -> str:
     if lang == "ja":
-        return f"{_show_date(actions.on, lang)} 時点の対応一覧（{len(actions)} 件）"
-    return f"Actions as of {_show_date(actions.on, lang)} ({len(actions)} rows)"
+        return f"{show_date(actions.on, lang)} 時点の対応一覧（{len(actions)} 件）"
+    return f"Actions as of {show_date(actions.on, lang)} ({len(actions)} rows)"
 
 
 def _line(row: Action, lang: Lang) -> str:
@@ -142,6 +125,6 @@ def _line(row: Action, lang: Lang) -> str:
         due = "期限なし" if lang == "ja" else "no deadline"
     else:
         late = ("（期限超過）" if lang == "ja" else " (overdue)") if row.overdue else ""
-        due = _show_date(row.due, lang) + late
+        due = show_date(row.due, lang) + late
     return f"{due} | {row.member_id} | {getattr(row.title, lang)} | {row.verdict.rule_id}"
 

@@ -3,24 +3,56 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from .calendar import format_wareki
 from .flat import Scalar
 from .rulebook.schema import Condition, Rule
 
 if TYPE_CHECKING:
     from .rulebook.book import Rulebook
 
-__all__ = ["Decision", "Explanation", "Lang", "NotApplied", "Presentations", "Verdict"]
+__all__ = ["Decision", "Explanation", "Lang", "NotApplied", "Presentations", "Rows", "Verdict", "check_lang", "show_date"]
 
 # Questions under this prefix ask what an institution accepts; they are answered
 # only when evaluate() is given a Situation.
 PRESENTATION = "presentation."
 
 Lang = Literal["ja", "en"]
+R = TypeVar("R")
+
+
+def check_lang(lang: object) -> None:
+    """Raise ``ValueError`` unless ``lang`` is one of the languages texts are written in."""
+    if lang not in ("ja", "en"):
+        raise ValueError(f"lang must be 'ja' or 'en', got {lang!r}")
+
+
+def show_date(day: date, lang: Lang) -> str:
+    """A date as a reader of ``lang`` writes it: 令和 in Japanese, ISO in English."""
+    return format_wareki(day) if lang == "ja" else day.isoformat()
+
+
+class Rows(Sequence[R]):
+    """A read-only sequence of result rows (``self.rows``), each with a JSON form."""
+
+    rows: tuple[R, ...]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> R:  # type: ignore[override]
+        return self.rows[index]
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self.rows)
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One JSON-ready dict per row (e.g. for ``pandas.DataFrame``)."""
+        return [row.to_dict() for row in self.rows]  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)

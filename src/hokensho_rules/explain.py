@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .calendar import format_wareki
-from .decisions import Decision, Explanation, Lang, NotApplied, Verdict
+from .decisions import Decision, Explanation, Lang, NotApplied, Verdict, check_lang, show_date
 from .flat import FACT_TYPES, Scalar, decode, fact_key
 from .rulebook.book import Rulebook
 from .rulebook.conditions import all_conditions, first_failing, operand_value, referenced_keys
@@ -59,7 +58,7 @@ def _show(value: object, lang: Lang) -> str:
     if value is None:
         return _WORDS[lang]["unknown"]
     if isinstance(value, date):
-        return format_wareki(value) if lang == "ja" else value.isoformat()
+        return show_date(value, lang)
     if isinstance(value, bool):
         return _WORDS[lang]["yes" if value else "no"]
     return str(value)
@@ -128,8 +127,7 @@ def _rule_line(rule: Rule, book: Rulebook, lang: Lang) -> str:
 
 def render_decision(decision: Decision, lang: Lang) -> str:
     """The whole decision as readable text."""
-    if lang not in _WORDS:
-        raise ValueError(f"lang must be 'ja' or 'en', got {lang!r}")
+    check_lang(lang)
     book, words = decision.rulebook, _WORDS[lang]
     lines = [f"{words['member']} {decision.member_id} — {words['on']} {_show(decision.on, lang)}"]
     for question, verdict in decision.verdicts.items():

@@ -27,7 +27,7 @@ from datetime import date
 from itertools import groupby
 from typing import Any, Literal
 
-from .decisions import Lang
+from .decisions import Lang, check_lang
 from .facts import Member
 from .rulebook.book import Rulebook
 
@@ -167,8 +167,7 @@ class MailingPlan:
 
     def render(self, lang: Lang = "ja") -> str:
         """A text summary: totals, the rules applied, and one line per employer."""
-        if lang not in _TEXT:
-            raise ValueError(f"lang must be 'ja' or 'en', got {lang!r}")
+        check_lang(lang)
         return "\n".join(_render_lines(self, _TEXT[lang]))
 
     def __repr__(self) -> str:

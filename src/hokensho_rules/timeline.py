@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .calendar import format_wareki
-from .decisions import Decision, Lang, Verdict
+from .decisions import Decision, Lang, Verdict, check_lang, show_date
 from .facts import Member
 from .rulebook.schema import FactRef, OutcomeDataRef, Rule
 
@@ -409,10 +408,6 @@ _TEMPLATES = {
 }
 
 
-def _day(day: date, lang: Lang) -> str:
-    return format_wareki(day) if lang == "ja" else day.isoformat()
-
-
 def _outcome(book: Rulebook, question: str, outcome: str, lang: Lang) -> str:
     return str(getattr(book.questions[question].outcomes[outcome], lang))
 
@@ -428,18 +423,17 @@ def _change_line(book: Rulebook, change: Change, lang: Lang) -> str:
     # A change of rule alone still matters: the reason, and so the next change, differ.
     shift = words["unchanged" if before == after else "shift"].format(before=before, after=after)
     return words["change"].format(
-        on=_day(change.on, lang), title=getattr(book.questions[q].title, lang), shift=shift,
+        on=show_date(change.on, lang), title=getattr(book.questions[q].title, lang), shift=shift,
         why=_why(change.after, lang), prior=change.before.rule_id,
     )
 
 
 def _render(timeline: Timeline, lang: Lang) -> str:
-    if lang not in _TEMPLATES:
-        raise ValueError(f"lang must be 'ja' or 'en', got {lang!r}")
+    check_lang(lang)
     book, words = timeline.rulebook, _TEMPLATES[lang]
-    start = _day(timeline.start, lang)
+    start = show_date(timeline.start, lang)
     lines = [
-        words["header"].format(member=timeline.member_id, start=start, end=_day(timeline.end, lang)),
+        words["header"].format(member=timeline.member_id, start=start, end=show_date(timeline.end, lang)),
         words["initially"].format(start=start),
     ]
     for question, runs in timeline.items():

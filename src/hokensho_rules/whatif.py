@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .calendar import format_wareki
-from .decisions import Lang, Verdict
+from .decisions import Lang, Rows, Verdict, check_lang, show_date
 from .facts import Member
 
 if TYPE_CHECKING:
@@ -86,7 +85,7 @@ def differences(left: Timeline, right: Timeline) -> list[Difference]:
 
 
 @dataclass(frozen=True)
-class Comparison(Sequence[Difference]):
+class Comparison(Rows[Difference]):
     """Every difference between two rulebooks for a membership over a period."""
 
     left: Rulebook
@@ -95,26 +94,14 @@ class Comparison(Sequence[Difference]):
     end: date
     rows: tuple[Difference, ...]
 
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __getitem__(self, index: int) -> Difference:  # type: ignore[override]
-        return self.rows[index]
-
-    def __iter__(self) -> Iterator[Difference]:
-        return iter(self.rows)
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """One JSON-ready dict per difference."""
-        return [row.to_dict() for row in self.rows]
-
     def render(self, lang: Lang = "ja") -> str:
         """The differences as text: when, which question, each side's answer and rule."""
+        check_lang(lang)
         names = (_packs(self.left), _packs(self.right))
         if lang == "ja":
-            head = f"{names[0]} と {names[1]} の違い（{_day(self.start, lang)}〜{_day(self.end, lang)}、{len(self)} 件）"
+            head = f"{names[0]} と {names[1]} の違い（{show_date(self.start, lang)}〜{show_date(self.end, lang)}、{len(self)} 件）"
         else:
-            head = f"{names[0]} vs {names[1]}, {_day(self.start, lang)} to {_day(self.end, lang)}: {len(self)} differences"
+            head = f"{names[0]} vs {names[1]}, {show_date(self.start, lang)} to {show_date(self.end, lang)}: {len(self)} differences"
         return "\n".join([head, *(_line(self, row, lang) for row in self.rows)])
 
     def __repr__(self) -> str:
@@ -137,17 +124,13 @@ def _packs(book: Rulebook) -> str:
     return "+".join(book.packs)
 
 
-def _day(day: date, lang: Lang) -> str:
-    return format_wareki(day) if lang == "ja" else day.isoformat()
-
-
 def _line(comparison: Comparison, row: Difference, lang: Lang) -> str:
     question = comparison.right.questions[row.question]
     sides = [
         f"{getattr(book.questions[row.question].outcomes[v.outcome], lang)} [{v.rule_id}]"
         for book, v in ((comparison.left, row.left), (comparison.right, row.right))
     ]
-    span = f"{_day(row.start, lang)}〜{_day(row.end, lang)}" if lang == "ja" else f"{row.start} to {row.end}"
+    span = f"{show_date(row.start, lang)}〜{show_date(row.end, lang)}" if lang == "ja" else f"{row.start} to {row.end}"
     return f"{span} {row.member_id} {getattr(question.title, lang)}: {sides[0]} → {sides[1]}"
 
 
