@@ -208,8 +208,9 @@ def test_an_unknown_member_is_named(plan_of: Plan) -> None:
         plan_of(singles(1)).envelope_of("nobody")
 
 
-def test_the_day_defaults_to_today_and_must_be_a_date(book: hr.Rulebook) -> None:
-    assert hr.plan_mailing(singles(1), book).on == date.today()
+def test_the_day_is_required_and_must_be_a_date(book: hr.Rulebook) -> None:
+    with pytest.raises(TypeError, match="on"):
+        hr.plan_mailing(singles(1), book)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="datetime.date"):
         hr.plan_mailing(singles(1), book, on=datetime(2024, 10, 23))
 

@@ -187,14 +187,12 @@ class MailingPlan:
         return f"<p>{html.escape(repr(self))}</p><table><tr>{head}</tr>{body}</table>"
 
 
-def plan_mailing(
-    members: Iterable[Member], rulebook: Rulebook | None = None, on: date | None = None
-) -> MailingPlan:
+def plan_mailing(members: Iterable[Member], rulebook: Rulebook | None = None, *, on: date) -> MailingPlan:
     """Put every member's notice in an envelope and pack the envelopes per employer.
 
-    ``on`` is the day whose parameters apply (``rulebook.params_on(on)``); default today,
-    i.e. a plan made for a mailing about to leave. ``rulebook`` defaults to
-    ``Rulebook.load()``.
+    ``on`` is the day whose parameters apply (``rulebook.params_on(on)``), usually the
+    day the mailing leaves; it is required so that a plan never depends on the clock.
+    ``rulebook`` defaults to ``Rulebook.load()``.
 
     Route: the member's employer, or direct mail from the insurer for a voluntary
     continuation insured or a member with no employer (ML-3). Members sharing a route
@@ -218,9 +216,7 @@ def plan_mailing(
 
 # --- input ------------------------------------------------------------------------
 
-def _plan_day(on: date | None) -> date:
-    if on is None:
-        return date.today()
+def _plan_day(on: date) -> date:
     # datetime is a date subclass; a timestamp would silently pick a day in some zone.
     if type(on) is not date:
         raise TypeError(f"on must be a datetime.date, got {on!r}")
