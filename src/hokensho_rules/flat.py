@@ -9,6 +9,7 @@ absent. Outcomes of questions decided in earlier strata are added under ``q__`` 
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -46,11 +47,13 @@ def fact_key(name: str) -> str:
     return name.replace(".", "__")
 
 
+@functools.cache  # pure, and called for every question of every member
 def outcome_key(question: str) -> str:
     """The flat key holding a question's outcome for later strata."""
     return "q__" + question.replace(".", "__")
 
 
+@functools.cache
 def data_key(question: str, datum: str) -> str:
     """The flat key holding one datum of a question's outcome for later strata."""
     return f"{outcome_key(question)}__{datum}"

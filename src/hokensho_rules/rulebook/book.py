@@ -35,6 +35,7 @@ class _Stratum:
     questions: tuple[str, ...]
     rules: tuple[Rule, ...]
     engine: DurableRuleset
+    requires: str | None  # the document every question here needs, if any (see strata)
 
     def fired(self, fact: Mapping[str, Scalar]) -> dict[str, list[Rule]]:
         """The rules of each question that ``fact`` satisfies, in rulebook order."""
@@ -172,7 +173,8 @@ class Rulebook:
 
     def _stratum(self, questions: tuple[str, ...], params: Params) -> _Stratum:
         rules = tuple(r for r in self.rules.values() if r.question in questions)
-        return _Stratum(questions, rules, DurableRuleset(compile_stratum(rules, params)))
+        requires = self.questions[questions[0]].requires
+        return _Stratum(questions, rules, DurableRuleset(compile_stratum(rules, params)), requires)
 
     def evaluate(self, member: Member, on: date, *, situation: Situation | None = None) -> Decision:
         """Decide every question for ``member`` on the date ``on``.
@@ -194,10 +196,9 @@ class Rulebook:
         fact = flatten(member, on, situation)
         verdicts: dict[str, Verdict] = {}
         for stratum in self._program(params):
+            if stratum.requires is not None and stratum.requires not in fact:
+                continue
             for question, fired in stratum.fired(fact).items():
-                requires = self.questions[question].requires
-                if requires is not None and requires not in fact:
-                    continue
                 verdict = self._verdict(question, fired, fact, params, member.id, on)
                 verdicts[question] = verdict
                 # Later strata read this answer from the fact itself.

@@ -254,28 +254,42 @@ def _questions_read(rule: Rule) -> Iterator[str]:
         yield from in_expr(expr)
 
 
+def _layers(names: list[str], reads: set[tuple[str, str]]) -> list[tuple[str, ...]]:
+    """``names`` in groups, each reading only earlier groups (``reads`` has no cycle)."""
+    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+    for name in names:
+        sorter.add(name, *(b for a, b in reads if a == name and b in names))
+    sorter.prepare()
+    groups: list[tuple[str, ...]] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=names.index)
+        groups.append(tuple(ready))
+        sorter.done(*ready)
+    return groups
+
+
 def strata(questions: Mapping[str, Question], rules: Mapping[str, Rule], origin: Mapping[str, Path]) -> tuple[tuple[str, ...], ...]:
     """Questions grouped so that each group reads only outcomes of earlier groups.
 
     durable-rules does not retract a negation when the negated fact is derived in the
     same pass, so a question is evaluated only after every question it reads.
+    Questions asked only with some document (a counter's situation) come last, in
+    groups of their own, so that without it their rulesets are not run at all; no other
+    question reads them (see the checks), so they need only each other ordered.
     """
+    reads = {(rule.question, read) for rule in rules.values() for read in _questions_read(rule)}
     sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
-    for question in questions:
-        sorter.add(question)
-    for rule in rules.values():
-        for read in _questions_read(rule):
-            sorter.add(rule.question, read)
+    for question, read in reads:
+        sorter.add(question, read)
     try:
         sorter.prepare()
     except graphlib.CycleError as error:
         cycle = error.args[1]
         first = next(r for r in rules.values() if r.question == cycle[0])
         raise RuleFileError(origin[first.id], f"questions read each other in a cycle: {' -> '.join(cycle)}") from None
-    groups: list[tuple[str, ...]] = []
-    order = list(questions)
-    while sorter.is_active():
-        ready = sorted(sorter.get_ready(), key=order.index)
-        groups.append(tuple(ready))
-        sorter.done(*ready)
-    return tuple(groups)
+    kinds = sorted({q.requires for q in questions.values()}, key=lambda r: (r is not None, r or ""))
+    return tuple(
+        group
+        for kind in kinds
+        for group in _layers([q for q in questions if questions[q].requires == kind], reads)
+    )
