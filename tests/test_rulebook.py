@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 import hokensho_rules as hr
-from rules_md import PART_A, PART_B
 from hokensho_rules.rulebook.loader import rules_dir
+from rules_md import PART_A, PART_B
 
 
 @pytest.fixture()
@@ -167,3 +168,23 @@ def test_every_part_b_change_is_its_own_pack_citing_its_own_source() -> None:
         assert len(changes) == 1, (pack, changes)
         named |= changes
     assert named == PART_B
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: hr.Rulebook.load("seed"), TypeError, "list of pack names"),
+        (lambda: hr.Rulebook.load([]), ValueError, "packs is empty"),
+        (lambda: hr.Rulebook.load(["seed", "b9_rumour"]), ValueError, "unknown pack 'b9_rumour'"),
+        (lambda: hr.Rulebook.load(root="/nonexistent"), FileNotFoundError, "'/nonexistent' has no seed/ folder"),
+    ],
+)
+def test_loading_bad_packs_or_roots_is_a_clear_error(call: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_a_date_beyond_the_calendar_names_member_question_and_rule(book: hr.Rulebook) -> None:
+    member = hr.Member(id="M9", kind="insured", enrolled_on=date(2020, 4, 1))
+    with pytest.raises(ValueError, match="member M9, question certificate.issuance, on 9999-01-01: rule EC-1"):
+        book.evaluate(member, date(9999, 1, 1))

@@ -139,6 +139,11 @@ def compare(
 ) -> Comparison:
     """Which answers differ between ``left`` and ``right``, for whom, on which dates, and
     because of which rules (each side's deciding rule)."""
+    from .rulebook.book import Rulebook
+
+    for name, book in (("left", left), ("right", right)):
+        if not isinstance(book, Rulebook):
+            raise TypeError(f"{name} must be a hokensho_rules.Rulebook, got {type(book).__name__}")
     people = [members] if isinstance(members, Member) else list(members)
     rows = [d for m in people for d in differences(left.timeline(m, start, end), right.timeline(m, start, end))]
     return Comparison(left, right, start, end, tuple(rows))

@@ -20,7 +20,7 @@ from ..flat import Scalar, data_key, encode, flatten, outcome_key
 from .checks import check_rules, strata
 from .conditions import Params, all_conditions, referenced_keys
 from .expressions import evaluate_expr
-from .loader import available_packs, pack_files, read_rule_file, rules_dir
+from .loader import SEED_PACK, available_packs, pack_files, read_rule_file, rules_dir
 from .resolve import Resolution, resolve
 from .schema import Parameter, Question, Rule, Source, Text
 
@@ -140,14 +140,20 @@ class Rulebook:
         self._resolutions: dict[tuple[str, tuple[str, ...]], Resolution] = {}
 
     @classmethod
-    def load(cls, packs: Iterable[str] | None = None, *, root: Path | None = None) -> Rulebook:
+    def load(cls, packs: Iterable[str] | None = None, *, root: Path | str | None = None) -> Rulebook:
         """Load the given packs (default: the seed and every later official change).
 
         ``root`` is a ``rules/`` folder to read instead of the one shipped with the
         library. A malformed file raises :class:`~hokensho_rules.RuleFileError`.
         """
-        base = root or rules_dir()
+        if isinstance(packs, str):
+            raise TypeError(f"packs must be a list of pack names, e.g. [{packs!r}], not a str")
+        base = Path(root) if root is not None else rules_dir()
+        if not (base / SEED_PACK).is_dir():
+            raise FileNotFoundError(f"root={str(base)!r} has no {SEED_PACK}/ folder of rule files")
         chosen = tuple(packs) if packs is not None else available_packs(base)
+        if not chosen:
+            raise ValueError("packs is empty: name at least one pack, e.g. ['seed']")
         files = [(path, read_rule_file(path)) for pack in chosen for path in pack_files(pack, base)]
         return cls(files, chosen)
 
@@ -214,6 +220,8 @@ class Rulebook:
 
         A member id given twice raises ``ValueError``: each member is listed once.
         """
+        if isinstance(members, Member):
+            raise TypeError("members must be an iterable of hokensho_rules.Member, got one Member: wrap it in a list")
         seen: set[str] = set()
         decisions = []
         for member in members:
@@ -232,7 +240,11 @@ class Rulebook:
             resolution = resolve(question, fired, member_id=member_id, on=on)
             self._resolutions[key] = resolution
         rule = resolution.deciding
-        data = {k: v for k, e in rule.data.items() if (v := evaluate_expr(e, fact, params)) is not None}
+        try:
+            data = {k: v for k, e in rule.data.items() if (v := evaluate_expr(e, fact, params)) is not None}
+        except (ValueError, OverflowError) as error:
+            # A date beyond the calendar (a 5-year period from 9998): say where, not just why.
+            raise ValueError(f"member {member_id}, question {question}, on {on.isoformat()}: rule {rule.id}'s data: {error}") from None
         return Verdict(question, rule.outcome, data, rule, resolution.concurring, resolution.overridden)
 
     def timeline(self, member: Member, start: date, end: date) -> Timeline:

@@ -19,22 +19,18 @@ from .schema import (
     AnyOf,
     Compare,
     Condition,
-    DayBefore,
     Expr,
     FactRef,
-    MaxOf,
-    MinOf,
-    MonthEnd,
     OutcomeDataRef,
     OutcomeIs,
     Parameter,
     ParamRef,
-    PeriodEnd,
     Presence,
     Question,
     Rule,
     Source,
-    WithinDays,
+    expr_counts,
+    sub_exprs,
 )
 
 __all__ = ["check_rules", "strata"]
@@ -156,21 +152,10 @@ class _Checker:
             self.fact(rule, field, expr.fact)
         elif isinstance(expr, OutcomeDataRef):
             self.outcome_ref(rule, field, expr.outcome, expr.data)
-        elif isinstance(expr, (MinOf, MaxOf)):
-            for i, item in enumerate(expr.min if isinstance(expr, MinOf) else expr.max):
-                self.expr(rule, f"{field}[{i}]", item)
-        elif isinstance(expr, DayBefore):
-            self.expr(rule, f"{field}.day_before", expr.day_before)
-        elif isinstance(expr, PeriodEnd):
-            self.expr(rule, f"{field}.period_end.start", expr.period_end.start)
-            for length in (expr.period_end.years, expr.period_end.months):
-                self.count(rule, f"{field}.period_end", length)
-        elif isinstance(expr, WithinDays):
-            self.expr(rule, f"{field}.within_days.start", expr.within_days.start)
-            self.count(rule, f"{field}.within_days", expr.within_days.days)
-        elif isinstance(expr, MonthEnd):
-            self.expr(rule, f"{field}.month_end.start", expr.month_end.start)
-            self.count(rule, f"{field}.month_end", expr.month_end.months)
+        for path, inner in sub_exprs(expr):
+            self.expr(rule, field + path, inner)
+        for path, length in expr_counts(expr):
+            self.count(rule, field + path, length)
 
     def count(self, rule: Rule, field: str, value: int | ParamRef) -> None:
         if isinstance(value, ParamRef) and not isinstance(self.param(rule, field, value.param), int):
@@ -236,17 +221,8 @@ def _questions_read(rule: Rule) -> Iterator[str]:
     def in_expr(expr: Expr) -> Iterator[str]:
         if isinstance(expr, OutcomeDataRef):
             yield expr.outcome
-        elif isinstance(expr, (MinOf, MaxOf)):
-            for item in expr.min if isinstance(expr, MinOf) else expr.max:
-                yield from in_expr(item)
-        elif isinstance(expr, DayBefore):
-            yield from in_expr(expr.day_before)
-        elif isinstance(expr, PeriodEnd):
-            yield from in_expr(expr.period_end.start)
-        elif isinstance(expr, WithinDays):
-            yield from in_expr(expr.within_days.start)
-        elif isinstance(expr, MonthEnd):
-            yield from in_expr(expr.month_end.start)
+        for _, inner in sub_exprs(expr):
+            yield from in_expr(inner)
 
     for condition in rule.when:
         yield from in_condition(condition)

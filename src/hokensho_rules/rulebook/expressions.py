@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from ..calendar import civil_period_end, end_of_month_after, within_days_deadline
 from ..flat import Scalar
 from .conditions import Fact, Params, operand_value
-from .schema import DayBefore, Expr, FactRef, MaxOf, MinOf, MonthEnd, OutcomeDataRef, ParamRef, PeriodEnd, WithinDays
+from .schema import DayAfter, DayBefore, Expr, FactRef, MaxOf, MinOf, MonthEnd, OutcomeDataRef, ParamRef, PeriodEnd, WithinDays
 
 __all__ = ["evaluate_expr"]
 
@@ -41,9 +41,10 @@ def evaluate_expr(expr: Expr, fact: Fact, params: Params) -> date | str | None:
         if not known:
             return None
         return min(known) if isinstance(expr, MinOf) else max(known)
-    if isinstance(expr, DayBefore):
-        day = evaluate_expr(expr.day_before, fact, params)
-        return day - timedelta(days=1) if isinstance(day, date) else None
+    if isinstance(expr, (DayBefore, DayAfter)):
+        inner, shift = (expr.day_before, -1) if isinstance(expr, DayBefore) else (expr.day_after, 1)
+        day = evaluate_expr(inner, fact, params)
+        return day + timedelta(days=shift) if isinstance(day, date) else None
     if isinstance(expr, PeriodEnd):
         spec = expr.period_end
         start = evaluate_expr(spec.start, fact, params)

@@ -18,6 +18,7 @@ __all__ = [
     "Citation",
     "Compare",
     "Condition",
+    "DayAfter",
     "DayBefore",
     "Expr",
     "FactRef",
@@ -37,6 +38,8 @@ __all__ = [
     "Text",
     "WithinDays",
     "MonthEnd",
+    "expr_counts",
+    "sub_exprs",
     "Action",
     "Outcome",
     "COMPARISON_OPERATORS",
@@ -192,6 +195,12 @@ class DayBefore(_Schema):
     day_before: Expr
 
 
+class DayAfter(_Schema):
+    """The day after a date, e.g. the first day after a document's last usable day."""
+
+    day_after: Expr
+
+
 class PeriodSpec(_Schema):
     """A period's start and length in years and months (either may name a parameter)."""
 
@@ -233,9 +242,38 @@ class MonthEnd(_Schema):
 
 
 Expr = Annotated[
-    Union[Ref, MinOf, MaxOf, DayBefore, PeriodEnd, WithinDays, MonthEnd, date, str],
+    Union[Ref, MinOf, MaxOf, DayBefore, DayAfter, PeriodEnd, WithinDays, MonthEnd, date, str],
     Field(union_mode="left_to_right"),
 ]
+
+
+def sub_exprs(expr: Expr) -> tuple[tuple[str, Expr], ...]:
+    """The expressions directly inside ``expr``, each with its path (for error messages)."""
+    if isinstance(expr, (MinOf, MaxOf)):
+        items = expr.min if isinstance(expr, MinOf) else expr.max
+        return tuple((f"[{i}]", item) for i, item in enumerate(items))
+    if isinstance(expr, DayBefore):
+        return ((".day_before", expr.day_before),)
+    if isinstance(expr, DayAfter):
+        return ((".day_after", expr.day_after),)
+    if isinstance(expr, PeriodEnd):
+        return ((".period_end.start", expr.period_end.start),)
+    if isinstance(expr, WithinDays):
+        return ((".within_days.start", expr.within_days.start),)
+    if isinstance(expr, MonthEnd):
+        return ((".month_end.start", expr.month_end.start),)
+    return ()
+
+
+def expr_counts(expr: Expr) -> tuple[tuple[str, int | ParamRef], ...]:
+    """The lengths (years, months, days) ``expr`` itself takes, each with its path."""
+    if isinstance(expr, PeriodEnd):
+        return ((".period_end", expr.period_end.years), (".period_end", expr.period_end.months))
+    if isinstance(expr, WithinDays):
+        return ((".within_days", expr.within_days.days),)
+    if isinstance(expr, MonthEnd):
+        return ((".month_end", expr.month_end.months),)
+    return ()
 
 
 class InForce(_Schema):
@@ -346,6 +384,7 @@ AnyOf.model_rebuild()
 MinOf.model_rebuild()
 MaxOf.model_rebuild()
 DayBefore.model_rebuild()
+DayAfter.model_rebuild()
 PeriodSpec.model_rebuild()
 DaysSpec.model_rebuild()
 MonthsSpec.model_rebuild()
