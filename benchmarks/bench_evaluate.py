@@ -57,7 +57,16 @@ from datetime import date, timedelta
 from typing import Any, Literal, TypeVar
 
 import hokensho_rules.rulebook.book as book_module
-from hokensho_rules import Certificate, Decision, DecisionError, Member, MyNumberCard, PaperCard, Requests, Rulebook
+from hokensho_rules import (
+    Certificate,
+    Decision,
+    DecisionError,
+    Member,
+    MyNumberCard,
+    PaperCard,
+    Requests,
+    Rulebook,
+)
 from hokensho_rules.engine.adapter import DurableRuleset
 from hokensho_rules.engine.compiler import rule_name
 from hokensho_rules.flat import Scalar

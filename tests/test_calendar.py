@@ -288,15 +288,19 @@ def _reiwa_only(name: str = "令和", initial: str = "R", start: str = "2019-05-
         (_reiwa_only(initial="RR"), "capital"),
         (_reiwa_only(name="''"), "non-empty"),
         (
-            "eras:\n"
-            "  - {name: 令和, initial: R, english: Reiwa, start: 2019-05-01, citation: x}\n"
-            "  - {name: 平成, initial: H, english: Heisei, start: 1989-01-08, citation: x}\n",
+            (
+                "eras:\n"
+                "  - {name: 令和, initial: R, english: Reiwa, start: 2019-05-01, citation: x}\n"
+                "  - {name: 平成, initial: H, english: Heisei, start: 1989-01-08, citation: x}\n"
+            ),
             "increasing",
         ),
         (
-            "eras:\n"
-            "  - {name: 平成, initial: H, english: Heisei, start: 1989-01-08, citation: x}\n"
-            "  - {name: 令和, initial: H, english: Reiwa, start: 2019-05-01, citation: x}\n",
+            (
+                "eras:\n"
+                "  - {name: 平成, initial: H, english: Heisei, start: 1989-01-08, citation: x}\n"
+                "  - {name: 令和, initial: H, english: Reiwa, start: 2019-05-01, citation: x}\n"
+            ),
             "initials must be unique",
         ),
     ],

@@ -40,11 +40,10 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from rules_md import PART_A
 
 import hokensho_rules as hr
 from hokensho_rules.rulebook.loader import read_yaml
-
-from rules_md import PART_A
 
 CASES_DIR = Path(__file__).parent / "cases"
 _CASE_KEYS = {"name", "source", "packs", "on", "member", "situation", "expect", "error", "xfail"}

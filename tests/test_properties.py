@@ -10,7 +10,13 @@ from pydantic import BaseModel
 import hokensho_rules as hr
 from hokensho_rules.calendar import civil_period_end
 from hokensho_rules.rulebook.conditions import first_failing
-from hokensho_rules.testing import LATEST, boundary_dates, evaluation_dates, members, situations
+from hokensho_rules.testing import (
+    LATEST,
+    boundary_dates,
+    evaluation_dates,
+    members,
+    situations,
+)
 
 BOOK = hr.Rulebook.load()
 ANOTHER_BOOK = hr.Rulebook.load()  # its own compiled rulesets: no state shared through the engine

@@ -11,8 +11,23 @@
 
 from .actions import Action, ActionList
 from .decisions import Decision, Explanation, NotApplied, Presentations, Verdict
-from .errors import ConflictError, DecisionError, EngineError, GapError, HokenshoError, RuleFileError
-from .facts import Abroad, Certificate, Member, MyNumberCard, PaperCard, Requests, Situation
+from .errors import (
+    ConflictError,
+    DecisionError,
+    EngineError,
+    GapError,
+    HokenshoError,
+    RuleFileError,
+)
+from .facts import (
+    Abroad,
+    Certificate,
+    Member,
+    MyNumberCard,
+    PaperCard,
+    Requests,
+    Situation,
+)
 from .mailing import Envelope, MailingPlan, Parcel, plan_mailing
 from .rulebook.book import Rulebook
 from .timeline import Change, Interval, Timeline

@@ -9,6 +9,7 @@ date the caller passes; the functions here count from it.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -136,11 +137,11 @@ def load_eras(path: Path) -> tuple[Era, ...]:
     """
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(document, dict) or not isinstance(document.get("eras"), list):
-        raise ValueError(f"{path}: expected a mapping with an 'eras' list")
+        raise ValueError(f"{path}: expected a mapping with an 'eras' list")  # noqa: TRY004 (bad file content)
     eras = [_era_from_entry(entry, path) for entry in document["eras"]]
     _check_table(eras, path)
     # Only start dates are stored, so each end is the day before the successor.
-    closed = [replace(era, end=nxt.start - timedelta(days=1)) for era, nxt in zip(eras, eras[1:])]
+    closed = [replace(era, end=nxt.start - timedelta(days=1)) for era, nxt in itertools.pairwise(eras)]
     return (*closed, eras[-1])
 
 
@@ -170,7 +171,7 @@ def _era_from_entry(entry: object, path: Path) -> Era:
 def _check_table(eras: list[Era], path: Path) -> None:
     if not eras:
         raise ValueError(f"{path}: the era table is empty")
-    if any(later.start <= earlier.start for earlier, later in zip(eras, eras[1:])):
+    if any(later.start <= earlier.start for earlier, later in itertools.pairwise(eras)):
         raise ValueError(f"{path}: eras must be listed in increasing order of start date")
     # Names and initials are lookup keys when parsing, so they must be unambiguous.
     for field in ("name", "initial"):

@@ -4,11 +4,33 @@ from __future__ import annotations
 
 from datetime import date
 
-from .decisions import Decision, Explanation, Lang, NotApplied, Verdict, check_lang, show_date
+from .decisions import (
+    Decision,
+    Explanation,
+    Lang,
+    NotApplied,
+    Verdict,
+    check_lang,
+    show_date,
+)
 from .flat import FACT_TYPES, Scalar, decode, fact_key
 from .rulebook.book import Rulebook
-from .rulebook.conditions import all_conditions, first_failing, operand_value, referenced_keys
-from .rulebook.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, ParamRef, Rule
+from .rulebook.conditions import (
+    all_conditions,
+    first_failing,
+    operand_value,
+    referenced_keys,
+)
+from .rulebook.schema import (
+    AnyOf,
+    Compare,
+    Condition,
+    FactRef,
+    OutcomeDataRef,
+    OutcomeIs,
+    ParamRef,
+    Rule,
+)
 
 __all__ = ["explain_verdict", "render_decision"]
 

@@ -21,8 +21,8 @@ from pydantic import BaseModel
 from .facts import Member, Situation
 
 __all__ = [
-    "FactType",
     "FACT_TYPES",
+    "FactType",
     "data_key",
     "decode",
     "encode",
@@ -31,7 +31,7 @@ __all__ = [
     "outcome_key",
 ]
 
-Scalar = Union[int, bool, str]
+Scalar = int | bool | str
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,15 @@ from typing import Literal, TypeVar
 
 from hypothesis import strategies as st
 
-from .facts import Abroad, Certificate, Member, MyNumberCard, PaperCard, Requests, Situation
+from .facts import (
+    Abroad,
+    Certificate,
+    Member,
+    MyNumberCard,
+    PaperCard,
+    Requests,
+    Situation,
+)
 from .rulebook.book import Rulebook
 from .timeline import rulebook_dates
 

@@ -11,7 +11,15 @@ from typing import Any
 
 from ..flat import data_key, fact_key, outcome_key
 from ..rulebook.conditions import Params, all_conditions, operand_value
-from ..rulebook.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, Rule
+from ..rulebook.schema import (
+    AnyOf,
+    Compare,
+    Condition,
+    FactRef,
+    OutcomeDataRef,
+    OutcomeIs,
+    Rule,
+)
 
 __all__ = ["compile_stratum", "rule_name"]
 

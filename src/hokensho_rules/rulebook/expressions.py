@@ -13,7 +13,19 @@ from datetime import date, timedelta
 from ..calendar import civil_period_end, end_of_month_after, within_days_deadline
 from ..flat import Scalar
 from .conditions import Fact, Params, operand_value
-from .schema import DayAfter, DayBefore, Expr, FactRef, MaxOf, MinOf, MonthEnd, OutcomeDataRef, ParamRef, PeriodEnd, WithinDays
+from .schema import (
+    DayAfter,
+    DayBefore,
+    Expr,
+    FactRef,
+    MaxOf,
+    MinOf,
+    MonthEnd,
+    OutcomeDataRef,
+    ParamRef,
+    PeriodEnd,
+    WithinDays,
+)
 
 __all__ = ["evaluate_expr"]
 

@@ -9,11 +9,13 @@ a literal, ``{param: NAME}``, ``{fact: NAME}`` or ``{outcome: QUESTION, data: KE
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 __all__ = [
+    "COMPARISON_OPERATORS",
+    "Action",
     "AnyOf",
     "Citation",
     "Compare",
@@ -25,24 +27,22 @@ __all__ = [
     "InForce",
     "MaxOf",
     "MinOf",
+    "MonthEnd",
+    "Outcome",
     "OutcomeDataRef",
     "OutcomeIs",
-    "Parameter",
     "ParamRef",
+    "Parameter",
     "PeriodEnd",
     "Presence",
     "Question",
     "Rule",
-    "Source",
     "RuleFile",
+    "Source",
     "Text",
     "WithinDays",
-    "MonthEnd",
     "expr_counts",
     "sub_exprs",
-    "Action",
-    "Outcome",
-    "COMPARISON_OPERATORS",
 ]
 
 COMPARISON_OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte")
@@ -93,9 +93,9 @@ class OutcomeDataRef(_Schema):
     data: str
 
 
-Ref = Union[ParamRef, FactRef, OutcomeDataRef]
-Literal_ = Union[date, bool, int, str]
-Operand = Annotated[Union[Ref, Literal_], Field(union_mode="left_to_right")]
+Ref = ParamRef | FactRef | OutcomeDataRef
+Literal_ = date | bool | int | str
+Operand = Annotated[Ref | Literal_, Field(union_mode="left_to_right")]
 
 
 class Compare(_Schema):
@@ -167,12 +167,7 @@ def _condition_kind(value: Any) -> str:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[Compare, Tag("compare")],
-        Annotated[Presence, Tag("presence")],
-        Annotated[OutcomeIs, Tag("outcome")],
-        Annotated[AnyOf, Tag("any")],
-    ],
+    Annotated[Compare, Tag("compare")] | Annotated[Presence, Tag("presence")] | Annotated[OutcomeIs, Tag("outcome")] | Annotated[AnyOf, Tag("any")],
     Discriminator(_condition_kind),
 ]
 
@@ -242,7 +237,7 @@ class MonthEnd(_Schema):
 
 
 Expr = Annotated[
-    Union[Ref, MinOf, MaxOf, DayBefore, DayAfter, PeriodEnd, WithinDays, MonthEnd, date, str],
+    Ref | MinOf | MaxOf | DayBefore | DayAfter | PeriodEnd | WithinDays | MonthEnd | date | str,
     Field(union_mode="left_to_right"),
 ]
 
