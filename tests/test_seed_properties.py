@@ -12,6 +12,8 @@ import hokensho_rules as hr
 from hokensho_rules.testing import evaluation_dates, members, situations
 
 BOOK = hr.Rulebook.load(["seed"])
+IN_FORCE = hr.Rulebook.load()
+B5_FROM, B5_UNTIL = date(2025, 12, 2), date(2026, 7, 31)  # RULES.md B-5, as extended
 LAST_PAPER_CARD_DAY = date(2024, 12, 1)  # RULES.md PC-1
 NO_PAPER_CARD_FROM = date(2025, 12, 2)  # RULES.md PC-3
 NEVER_ALONE = ("presentation.screen_alone", "presentation.pdf_alone", "presentation.notice_alone")
@@ -96,3 +98,13 @@ def test_the_counter_accepts_in_the_rulebook_order_and_refuses_with_the_rule_as_
     refused = {v.question: v.rule_id for v in shown.refused}
     assert refused["presentation.my_number_card"] == "RT-2.cannot_be_read"
     assert refused["presentation.notice_alone"] == "EN-6"
+
+
+@given(members(), evaluation_dates(IN_FORCE), situations())
+def test_under_the_rules_in_force_a_notice_alone_is_accepted_only_in_b5s_temporary_window(
+    member: hr.Member, on: date, situation: hr.Situation
+) -> None:
+    verdict = IN_FORCE.evaluate(member, on, situation=situation)["presentation.notice_alone"]
+    if verdict.outcome == "accepted":
+        assert verdict.rule_id == "B-5.notice"
+        assert B5_FROM <= on <= B5_UNTIL
