@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from hypothesis import given
-from pydantic import BaseModel
 
 import hokensho_rules as hr
 from hokensho_rules.calendar import civil_period_end
 from hokensho_rules.rulebook.conditions import first_failing
-from hokensho_rules.testing import (
-    LATEST,
-    boundary_dates,
-    evaluation_dates,
-    members,
-    situations,
-)
+from hokensho_rules.testing import LATEST, evaluation_dates, members, situations
+from hokensho_rules.timeline import change_points
 
 BOOK = hr.Rulebook.load()
 ANOTHER_BOOK = hr.Rulebook.load()  # its own compiled rulesets: no state shared through the engine
@@ -109,35 +103,11 @@ def test_an_explanation_names_a_failed_condition_for_every_other_rule(member: hr
 
 
 @given(members(), evaluation_dates(BOOK))
-def test_a_day_later_changes_nothing_but_what_a_named_date_changes(member: hr.Member, on: date) -> None:
-    # Outcomes change only at dates the rules or the member's facts name.
-    named = _named_dates(member, on) | set(boundary_dates(BOOK))
+def test_a_day_later_changes_nothing_unless_it_is_a_change_point(member: hr.Member, on: date) -> None:
+    # The timeline's promise, sampled at the dates the rules name (test_timeline.py checks
+    # whole windows): between change points no outcome or deciding rule moves.
     after = on + timedelta(days=1)
-    if after in named or after > LATEST:
+    if after > LATEST or after in change_points(BOOK, member, on, after):
         return
-    assert BOOK.evaluate(member, on).outcomes() == BOOK.evaluate(member, after).outcomes()
-
-
-def _named_dates(member: hr.Member, on: date) -> set[date]:
-    found: set[date] = set()
-
-    def collect(model: object) -> None:
-        for value in vars(model).values():
-            if isinstance(value, date):
-                # A fact date changes outcomes on the day itself and on the day after it
-                # (comparisons are "on or before" as well as "before").
-                found.update({value, value + timedelta(days=1)})
-            elif isinstance(value, BaseModel):
-                collect(value)
-
-    collect(member)
-    # Dates the rules derive from the facts (a validity end, a deadline) are named too.
-    for verdict in BOOK.evaluate(member, on).values():
-        for datum, value in verdict.data.items():
-            if isinstance(value, date) and datum != "valid_until_if_issued_on_date":
-                found.update({value, value + timedelta(days=1)})
-    if member.certificate is not None:
-        until = BOOK.evaluate(member, member.certificate.issued_on)["certificate.validity"].data.get("valid_until")
-        if isinstance(until, date):
-            found.update({until, until + timedelta(days=1)})
-    return found
+    before, later = BOOK.evaluate(member, on), BOOK.evaluate(member, after)
+    assert {q: (v.outcome, v.rule_id) for q, v in before.items()} == {q: (v.outcome, v.rule_id) for q, v in later.items()}

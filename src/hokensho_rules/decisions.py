@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .calendar import format_wareki
-from .flat import Scalar
+from .flat import SITUATION, Scalar
 from .rulebook.schema import Condition, Rule
 
 if TYPE_CHECKING:
@@ -17,9 +17,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Decision", "Explanation", "Lang", "NotApplied", "Presentations", "Rows", "Verdict", "check_lang", "show_date"]
 
-# Questions under this prefix ask what an institution accepts; they are answered
-# only when evaluate() is given a Situation.
-PRESENTATION = "presentation."
 
 Lang = Literal["ja", "en"]
 R = TypeVar("R")
@@ -146,7 +143,8 @@ class Decision(Mapping[str, Verdict]):
 
         Needs a decision made with ``situation=``; raises ``ValueError`` otherwise.
         """
-        shown = [v for q, v in self.verdicts.items() if q.startswith(PRESENTATION)]
+        questions = self.rulebook.questions
+        shown = [v for q, v in self.verdicts.items() if questions[q].requires == SITUATION]
         if not shown:
             raise ValueError(
                 f"member {self.member_id} on {self.on.isoformat()}: evaluate with situation=hr.Situation(...) "

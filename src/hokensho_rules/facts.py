@@ -7,6 +7,7 @@ rules in ``rules/``; here we reject only input that cannot describe a real membe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Literal
 
@@ -20,6 +21,7 @@ __all__ = [
     "PaperCard",
     "Requests",
     "Situation",
+    "membership",
 ]
 
 
@@ -202,6 +204,27 @@ class Member(_Facts):
                 "the insurer registers a member with the My Number it holds"
             )
         return self
+
+
+def membership(members: Iterable[Member]) -> list[Member]:
+    """``members`` as a list, each a Member with an id of its own.
+
+    Raises TypeError for one Member, a string or anything not a Member (a Member
+    iterates over its fields and a str over its characters, which would otherwise fail
+    later with a confusing type), and ValueError naming an id given twice.
+    """
+    if isinstance(members, (Member, str, bytes)):
+        raise TypeError(f"members must be an iterable of hokensho_rules.Member, got one {type(members).__name__}")
+    seen: set[str] = set()
+    checked = []
+    for member in members:
+        if not isinstance(member, Member):
+            raise TypeError(f"members must be hokensho_rules.Member objects, got {type(member).__name__}")
+        if member.id in seen:
+            raise ValueError(f"member id {member.id!r} appears more than once")
+        seen.add(member.id)
+        checked.append(member)
+    return checked
 
 
 class Situation(_Facts):

@@ -22,6 +22,7 @@ from .facts import Member, Situation
 
 __all__ = [
     "FACT_TYPES",
+    "SITUATION",
     "FactType",
     "data_key",
     "decode",
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 Scalar = int | bool | str
+# The fact holding an institution's counter; questions about it name it in ``requires``.
+SITUATION = "situation"
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def _fact_types() -> dict[str, FactType]:
             found[f"member.{name}"] = _leaf_type(field.annotation)
         else:
             found.update(_document_types(name, sub))
-    found.update(_document_types("situation", Situation))
+    found.update(_document_types(SITUATION, Situation))
     return found
 
 
@@ -130,7 +133,7 @@ def flatten(member: Member, on: date, situation: Situation | None = None) -> dic
     out: dict[str, Scalar] = {"type": "member", "id": member.id, "date": on.toordinal()}
     _put(out, "member", member)
     documents: list[tuple[str, BaseModel | None]] = [(name, getattr(member, name)) for name in _SUBMODELS]
-    for name, document in [*documents, ("situation", situation)]:
+    for name, document in [*documents, (SITUATION, situation)]:
         if document is not None:
             out[name] = True
             _put(out, name, document)

@@ -28,7 +28,7 @@ from itertools import groupby
 from typing import Any, Literal
 
 from .decisions import Lang, check_lang
-from .facts import Member
+from .facts import Member, membership
 from .rulebook.book import Rulebook
 
 __all__ = ["Envelope", "MailingLimits", "MailingPlan", "Parcel", "RouteCounts", "plan_mailing"]
@@ -208,7 +208,7 @@ def plan_mailing(members: Iterable[Member], rulebook: Rulebook | None = None, *,
     day = _plan_day(on)
     book = rulebook if rulebook is not None else Rulebook.load()
     limits = MailingLimits.from_params(book.params_on(day))
-    by_route = _envelopes_by_route(_checked(members), limits.household_envelope_max_members)
+    by_route = _envelopes_by_route(membership(members), limits.household_envelope_max_members)
     employers = {route: envelopes for route, envelopes in by_route.items() if route is not None}
     parcels = tuple(p for employer in sorted(employers) for p in _parcels(employer, employers[employer], limits))
     return MailingPlan(on=day, limits=limits, parcels=parcels, direct=tuple(by_route.get(None, ())))
@@ -221,23 +221,6 @@ def _plan_day(on: date) -> date:
     if type(on) is not date:
         raise TypeError(f"on must be a datetime.date, got {on!r}")
     return on
-
-
-def _checked(members: Iterable[Member]) -> list[Member]:
-    # A Member iterates over its fields and a str over its characters: both would
-    # otherwise fail later with a confusing type.
-    if isinstance(members, (Member, str, bytes)):
-        raise TypeError(f"members must be an iterable of hokensho_rules.Member, got one {type(members).__name__}")
-    seen: set[str] = set()
-    checked = []
-    for member in members:
-        if not isinstance(member, Member):
-            raise TypeError(f"members must be hokensho_rules.Member objects, got {type(member).__name__}")
-        if member.id in seen:
-            raise ValueError(f"member id {member.id!r} appears more than once")
-        seen.add(member.id)
-        checked.append(member)
-    return checked
 
 
 def _count(params: Mapping[str, date | int | str], name: str) -> int:

@@ -15,7 +15,6 @@ rules, never about bad input.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Literal, TypeVar
 
@@ -41,7 +40,7 @@ EARLIEST = date(2014, 1, 1)
 LATEST = date(2034, 12, 31)
 
 
-def _maybe(draw: Callable[[st.SearchStrategy[T]], T], strategy: st.SearchStrategy[T]) -> T | None:
+def _maybe(draw: st.DrawFn, strategy: st.SearchStrategy[T]) -> T | None:
     return draw(st.one_of(st.none(), strategy))
 
 

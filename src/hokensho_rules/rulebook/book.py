@@ -15,7 +15,7 @@ from ..decisions import Decision, Verdict
 from ..engine.adapter import DurableRuleset
 from ..engine.compiler import compile_stratum, rule_name
 from ..errors import RuleFileError
-from ..facts import Member, Situation
+from ..facts import Member, Situation, membership
 from ..flat import Scalar, data_key, encode, flatten, outcome_key
 from .checks import check_rules, strata
 from .conditions import Params, all_conditions, referenced_keys
@@ -220,16 +220,7 @@ class Rulebook:
 
         A member id given twice raises ``ValueError``: each member is listed once.
         """
-        if isinstance(members, Member):
-            raise TypeError("members must be an iterable of hokensho_rules.Member, got one Member: wrap it in a list")
-        seen: set[str] = set()
-        decisions = []
-        for member in members:
-            if isinstance(member, Member) and member.id in seen:
-                raise ValueError(f"member id {member.id!r} appears twice in the membership")
-            decisions.append(self.evaluate(member, on))
-            seen.add(member.id)
-        return ActionList.collect(decisions, on)
+        return ActionList.collect((self.evaluate(m, on) for m in membership(members)), on)
 
     def _verdict(
         self, question: str, fired: list[Rule], fact: Mapping[str, Scalar], params: Params, member_id: str, on: date
