@@ -17,7 +17,7 @@ from ..engine.compiler import compile_stratum, rule_name
 from ..errors import RuleFileError
 from ..facts import Member, Situation, membership
 from ..flat import Scalar, data_key, encode, flatten, outcome_key
-from .checks import check_rules, strata
+from .checks import check_exceptions, check_rules, strata
 from .conditions import Params, all_conditions, referenced_keys
 from .expressions import evaluate_expr
 from .loader import SEED_PACK, available_packs, pack_files, read_rule_file, rules_dir
@@ -123,6 +123,7 @@ class Rulebook:
             fact_labels=fact_labels, rules=rules, origin=origin,
         )
         rules = _with_refinements(rules)
+        check_exceptions(rules, origin)
         for question in questions:
             if not any(r.question == question for r in rules.values()):
                 raise RuleFileError(files[0][0], f"question {question!r} has no rule")

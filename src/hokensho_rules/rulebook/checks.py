@@ -33,7 +33,7 @@ from .schema import (
     sub_exprs,
 )
 
-__all__ = ["check_rules", "strata"]
+__all__ = ["check_exceptions", "check_rules", "strata"]
 
 
 class _Checker:
@@ -269,3 +269,23 @@ def strata(questions: Mapping[str, Question], rules: Mapping[str, Rule], origin:
         for kind in kinds
         for group in _layers([q for q in questions if questions[q].requires == kind], reads)
     )
+
+
+def check_exceptions(rules: Mapping[str, Rule], origin: Mapping[str, Path]) -> None:
+    """Raise :class:`RuleFileError` if rules are exceptions to each other in a circle.
+
+    Whether a rule stands depends on whether its exceptions stand (see ``resolve``):
+    a circle would leave that undefined. ``rules`` are taken after refinements have
+    passed their exceptions on, so inherited exceptions are checked too.
+    """
+    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+    for rule in rules.values():
+        sorter.add(rule.id, *rule.overrides)
+    try:
+        sorter.prepare()
+    except graphlib.CycleError as error:
+        cycle = error.args[1]
+        raise RuleFileError(
+            origin[cycle[0]], f"rules are exceptions to each other in a circle: {' -> '.join(cycle)}",
+            rule_id=cycle[0], field="overrides",
+        ) from None

@@ -1,12 +1,27 @@
-"""From the rules that fired for one question to its single answer.
+"""From the rules that fired for one question to its single answer (default logic).
 
-A rule listed in another fired rule's ``overrides`` is set aside (it is the general
-rule, the other its exception); a ``fallback`` rule stands only when nothing else
-does. What is left must agree: two answers are a conflict, none is a gap.
+The semantics, in the spirit of Catala's default calculus:
+
+* A rule is an exception to the rules it ``overrides``. Exceptions are tried first:
+  a fired rule **stands** when none of its exceptions stands. Formally, over the fired
+  rules ``F`` of one question, ``stands(r) ⇔ r ∈ F ∧ ¬∃ e ∈ F: r ∈ e.overrides ∧ stands(e)``.
+  The rulebook's checks forbid cycles of exceptions, so this recursion is well founded.
+* Only a rule that stands sets another aside: an exception that is itself defeated by
+  a standing exception sets nothing aside, and its own base rule may stand again
+  (ruling X-1). A chain ``A → B → C`` (A an exception to B, B to C) where all three
+  fire leaves A and C standing: if they disagree, that is a conflict to be settled in
+  the rule files (by making A an exception to C too), never a silent answer.
+* A ``fallback`` rule stands only when no other rule stands.
+* What stands must agree: two outcomes are a :class:`~hokensho_rules.ConflictError`,
+  none is a :class:`~hokensho_rules.GapError`.
+
+The deciding rule is the first standing rule in rulebook order; the others that stand
+concur. A rule is reported as overridden only when a standing rule set it aside.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,22 +29,45 @@ from datetime import date
 from ..errors import ConflictError, GapError
 from .schema import Rule
 
-__all__ = ["Resolution", "resolve"]
+__all__ = ["Resolution", "resolve", "standing_rules"]
 
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """The deciding rule of a question, the rules that agreed and those it set aside."""
+    """The deciding rule of a question, the rules that agreed and those set aside.
+
+    ``overridden`` holds each fired rule a standing rule set aside, in rulebook order.
+    """
 
     deciding: Rule
     concurring: tuple[Rule, ...]
     overridden: tuple[Rule, ...]
 
 
+def standing_rules(fired: Sequence[Rule]) -> tuple[list[Rule], list[Rule]]:
+    """The fired rules that stand, and those a standing rule set aside (both in order).
+
+    Fallback rules are not filtered here: see :func:`resolve`.
+    """
+    by_id = {rule.id: rule for rule in fired}
+    exceptions: dict[str, list[Rule]] = {rule.id: [] for rule in fired}
+    for rule in fired:
+        for target in rule.overrides:
+            if target in exceptions:
+                exceptions[target].append(rule)
+
+    @functools.cache
+    def stands(rule_id: str) -> bool:
+        return not any(stands(e.id) for e in exceptions[rule_id])
+
+    standing = [rule for rule in fired if stands(rule.id)]
+    set_aside = [by_id[rid] for rid in by_id if not stands(rid)]
+    return standing, set_aside
+
+
 def resolve(question: str, fired: Sequence[Rule], *, member_id: str, on: date) -> Resolution:
     """Resolve ``fired`` (in rulebook order) to one answer, or raise Conflict/GapError."""
-    overridden_ids = {target for rule in fired for target in rule.overrides}
-    standing = [r for r in fired if r.id not in overridden_ids]
+    standing, overridden = standing_rules(fired)
     if any(not r.fallback for r in standing):
         standing = [r for r in standing if not r.fallback]
     if not standing:
@@ -44,8 +82,4 @@ def resolve(question: str, fired: Sequence[Rule], *, member_id: str, on: date) -
             "rules give different answers and none overrides the others: "
             + "; ".join(f"{r.id} says {r.outcome!r}" for r in standing),
         )
-    return Resolution(
-        deciding=standing[0],
-        concurring=tuple(standing[1:]),
-        overridden=tuple(r for r in fired if r.id in overridden_ids),
-    )
+    return Resolution(deciding=standing[0], concurring=tuple(standing[1:]), overridden=tuple(overridden))
