@@ -40,7 +40,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from rules_md import PART_A
+from rule_index import PART_A
 
 import hokensho_rules as hr
 from hokensho_rules.rulebook.loader import read_yaml

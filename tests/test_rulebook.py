@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from rules_md import PART_A, PART_B
+from rule_index import PART_A, PART_B
 
 import hokensho_rules as hr
 from hokensho_rules.rulebook.loader import rules_dir

@@ -3,6 +3,10 @@
 Which outcomes call for an action is data: a question's outcome in ``rules/`` may
 declare an ``action`` (its title and the outcome datum holding its deadline). This
 module only collects those verdicts into rows, so a new action needs no Python.
+
+One need, one row (ruling X-16): an action that another question's action closes too
+(``closed_by``, e.g. a coverage gap closed by issuing the certificate) marks that row
+as a gap instead of adding a row of its own.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -29,6 +33,12 @@ class Action:
     title: Text
     due: date | None
     verdict: Verdict
+    gap: Verdict | None = None
+
+    @property
+    def need(self) -> str:
+        """The question whose outcome calls for this action: one row per member and need."""
+        return self.verdict.question
 
     @property
     def overdue(self) -> bool:
@@ -49,21 +59,30 @@ class Action:
             "rule_id": verdict["rule_id"],
             "citation": verdict["citation"],
             "data": verdict["data"],
+            "coverage_gap": self.gap is not None,
         }
 
 
 def actions_of(decision: Decision) -> list[Action]:
-    """The actions one member's decision calls for, in question order."""
-    found = []
+    """The actions one member's decision calls for, one per need, in question order."""
+    rows: dict[str, Action] = {}
+    closing: list[tuple[str, Action]] = []
     for verdict in decision.values():
-        outcome = decision.rulebook.questions[verdict.question].outcomes[verdict.outcome]
-        if outcome.action is None:
+        action = decision.rulebook.questions[verdict.question].outcomes[verdict.outcome].action
+        if action is None:
             continue
-        due = verdict.data.get(outcome.action.due) if outcome.action.due else None
-        found.append(
-            Action(decision.member_id, decision.on, outcome.action.title, due if isinstance(due, date) else None, verdict)
-        )
-    return found
+        due = verdict.data.get(action.due) if action.due else None
+        row = Action(decision.member_id, decision.on, action.title, due if isinstance(due, date) else None, verdict)
+        if action.closed_by is None:
+            rows[verdict.question] = row
+        else:
+            closing.append((action.closed_by, row))
+    for closer, row in closing:
+        if closer in rows:
+            rows[closer] = replace(rows[closer], gap=row.verdict)
+        else:
+            rows[row.need] = row
+    return list(rows.values())
 
 
 def _order(action: Action) -> tuple[bool, date, str]:
@@ -126,5 +145,6 @@ def _line(row: Action, lang: Lang) -> str:
     else:
         late = ("（期限超過）" if lang == "ja" else " (overdue)") if row.overdue else ""
         due = show_date(row.due, lang) + late
-    return f"{due} | {row.member_id} | {getattr(row.title, lang)} | {row.verdict.rule_id}"
+    gap = ("（受診手段の空白）" if lang == "ja" else " (coverage gap)") if row.gap is not None else ""
+    return f"{due} | {row.member_id} | {getattr(row.title, lang)}{gap} | {row.verdict.rule_id}"
 

@@ -49,18 +49,31 @@ class PaperCard(_Facts):
     """The paper health-insurance card (健康保険証) the member holds, if any."""
 
     issued_on: date = Field(description="交付日: the day the card was issued.")
+    enrolled_on: date | None = Field(
+        default=None,
+        description="資格取得年月日 printed on the card: the enrolment it was issued for. When it differs "
+        "from the member's enrolment date, the card belongs to an earlier membership.",
+    )
     expires_on: date | None = Field(
         default=None, description="有効期限: the card's own expiry, if it carries one."
-    )
-    details_changed_on: date | None = Field(
-        default=None, description="The day a detail printed on the card (e.g. name) changed."
     )
     lost_on: date | None = Field(default=None, description="The day the card was lost.")
     returned_on: date | None = Field(default=None, description="返納: the day the card was returned to the insurer.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_removed_fields(cls, data: object) -> object:
+        # One fact, one field (ruling X-14): old input must not silently lose the change.
+        if isinstance(data, dict) and "details_changed_on" in data:
+            raise ValueError(
+                "details_changed_on is no longer a field of the paper card: record a change of "
+                "name or share of cost once, as Member.details_changed_on"
+            )
+        return data
+
     @model_validator(mode="after")
     def _dates_in_order(self) -> PaperCard:
-        for later in ("expires_on", "details_changed_on", "lost_on", "returned_on"):
+        for later in ("expires_on", "lost_on", "returned_on"):
             _require_order(self, "issued_on", later)
         return self
 
@@ -99,16 +112,22 @@ class Certificate(_Facts):
     """An eligibility certificate (資格確認書) already issued to the member."""
 
     issued_on: date = Field(description="交付日: the day the certificate was issued.")
+    takes_effect_on: date | None = Field(
+        default=None,
+        description="有効開始日 printed on it, when later than the issue day (a certificate issued "
+        "while the paper card was still usable takes effect when the card stops).",
+    )
     expires_on: date | None = Field(
         default=None,
         description="有効期限 printed on it, when the insurer chose a period shorter than the longest allowed.",
     )
-
     returned_on: date | None = Field(default=None, description="返納: the day the certificate was returned.")
 
     @model_validator(mode="after")
-    def _expiry_after_issue(self) -> Certificate:
+    def _dates_in_order(self) -> Certificate:
+        _require_order(self, "issued_on", "takes_effect_on")
         _require_order(self, "issued_on", "expires_on")
+        _require_order(self, "takes_effect_on", "expires_on")
         _require_order(self, "issued_on", "returned_on")
         return self
 
@@ -176,7 +195,8 @@ class Member(_Facts):
     )
     details_changed_on: date | None = Field(
         default=None,
-        description="The last day a detail shown on the eligibility notice (name, share of cost) changed.",
+        description="The last day a detail of the member printed on their documents (name, share of cost) "
+        "changed. From the paper card's abolition it ends the card's use; the notice is sent again.",
     )
     notice_sent_on: date | None = Field(
         default=None, description="The day the eligibility notice (資格情報のお知らせ) was sent to the member."

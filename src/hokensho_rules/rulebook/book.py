@@ -42,8 +42,9 @@ class _Stratum:
         found: dict[str, list[Rule]] = {q: [] for q in self.questions}
         # The engine's cost grows with the fact's size: send only the keys read here.
         sent = {key: fact[key] for key in self._reads if key in fact}
-        # Sorting by position keeps the deciding rule independent of the engine's firing order.
-        for position in sorted(self._positions[name] for name in self.engine.fire(sent)):
+        # Sorting by position keeps the deciding rule independent of the engine's firing order;
+        # a rule whose alternatives (``any``) match in several ways fires once per way.
+        for position in sorted({self._positions[name] for name in self.engine.fire(sent)}):
             rule = self.rules[position]
             found[rule.question].append(rule)
         return found
@@ -63,25 +64,50 @@ def _with_refinements(rules: dict[str, Rule]) -> dict[str, Rule]:
 
     A rule that refines another replaces it, so it overrides it; and an exception to
     the refined rule (e.g. "a lost card is not usable" against "usable until X") is an
-    exception to its refinement too.
+    exception to its refinement too, down chains of refinements. An inherited exception
+    is left out where the refinement already prevails over the exception (directly or
+    through other rules): the two would be exceptions to each other, and the written
+    ones decide.
     """
     refiners: dict[str, set[str]] = {}
     for rule in rules.values():
         for target in rule.refines:
             refiners.setdefault(target, set()).add(rule.id)
-    updated = {}
-    for rid, rule in rules.items():
-        # Exceptions pass down chains of refinements; two refinements of one rule do
-        # not override each other, nor does an exception the refinement itself overrides.
-        exceptions, todo = set(rule.overrides), list(rule.overrides)
-        while todo:
-            for refiner in refiners.get(todo.pop(), ()):
-                if refiner not in exceptions and refiner != rid and rid not in rules[refiner].overrides:
-                    exceptions.add(refiner)
-                    todo.append(refiner)
-        overrides = tuple(sorted(exceptions | set(rule.refines)))
-        updated[rid] = rule if set(overrides) == set(rule.overrides) else rule.model_copy(update={"overrides": overrides})
-    return updated
+    written = {rid: set(rule.overrides) | set(rule.refines) for rid, rule in rules.items()}
+    edges = {rid: set(targets) for rid, targets in written.items()}
+    for rid in sorted(rules):
+        for refiner in sorted(_refinements_of(rules[rid].overrides, refiners)):
+            if refiner != rid and not _prevails(edges, refiner, rid):
+                edges[rid].add(refiner)
+    return {
+        rid: rule if edges[rid] == set(rule.overrides) else rule.model_copy(update={"overrides": tuple(sorted(edges[rid]))})
+        for rid, rule in rules.items()
+    }
+
+
+def _refinements_of(targets: tuple[str, ...], refiners: Mapping[str, set[str]]) -> set[str]:
+    """Every rule that refines one of ``targets``, or refines such a refinement."""
+    found: set[str] = set()
+    todo = list(targets)
+    while todo:
+        for refiner in refiners.get(todo.pop(), ()):
+            if refiner not in found:
+                found.add(refiner)
+                todo.append(refiner)
+    return found
+
+
+def _prevails(edges: Mapping[str, set[str]], winner: str, loser: str) -> bool:
+    """Whether ``winner`` overrides ``loser``, directly or through a chain of exceptions."""
+    seen, todo = set(), [winner]
+    while todo:
+        current = todo.pop()
+        if current == loser:
+            return True
+        if current not in seen:
+            seen.add(current)
+            todo.extend(edges.get(current, ()))
+    return False
 
 
 def _merge(target: dict[str, Any], items: Mapping[str, Any], what: str, path: Path, seen: dict[str, Path]) -> None:
@@ -107,12 +133,12 @@ class Rulebook:
         fact_labels: dict[str, Text] = {}
         rules: dict[str, Rule] = {}
         origin: dict[str, Path] = {}
-        seen: dict[str, Path] = {}
+        seen: dict[str, dict[str, Path]] = {"source": {}, "parameter": {}, "question": {}, "fact label": {}}
         for path, rule_file in files:
-            _merge(sources, rule_file.sources, "source", path, seen)
-            _merge(parameters, rule_file.parameters, "parameter", path, seen)
-            _merge(questions, {q.id: q for q in rule_file.questions}, "question", path, seen)
-            _merge(fact_labels, rule_file.facts, "fact label", path, seen)
+            _merge(sources, rule_file.sources, "source", path, seen["source"])
+            _merge(parameters, rule_file.parameters, "parameter", path, seen["parameter"])
+            _merge(questions, {q.id: q for q in rule_file.questions}, "question", path, seen["question"])
+            _merge(fact_labels, rule_file.facts, "fact label", path, seen["fact label"])
             for rule in rule_file.rules:
                 if rule.id in rules:
                     raise RuleFileError(path, f"rule id also used in {origin[rule.id]}", rule_id=rule.id, field="id")
@@ -121,6 +147,7 @@ class Rulebook:
         check_rules(
             sources=sources, parameters=parameters, questions=questions,
             fact_labels=fact_labels, rules=rules, origin=origin,
+            parameter_origin=seen["parameter"],
         )
         rules = _with_refinements(rules)
         check_exceptions(rules, origin)

@@ -17,6 +17,7 @@ from ..flat import FACT_TYPES, FactType
 from .conditions import in_force_conditions
 from .schema import (
     AnyOf,
+    Citation,
     Compare,
     Condition,
     Expr,
@@ -53,6 +54,7 @@ class _Checker:
         self.fact_labels = fact_labels
         self.rules = rules
         self.origin = origin
+        self.index_ids = {key for source in sources.values() if source.index for key in source.sections}
         self.data_keys = {
             q: {k for r in rules.values() if r.question == q for k in r.data} for q in questions
         }
@@ -69,8 +71,12 @@ class _Checker:
                 rule, "outcome", f"{rule.outcome!r} is not an outcome of {rule.question}: "
                 f"{', '.join(question.outcomes)}"
             )
-        if rule.citation.source not in self.sources:
-            raise self.fail(rule, "citation.source", f"unknown source {rule.citation.source!r}")
+        problem = self.citation_problem(rule.citation)
+        if problem:
+            raise self.fail(rule, "citation", problem)
+        problem = self.implements_problem(rule.implements)
+        if problem:
+            raise self.fail(rule, "implements", problem)
         for bound in in_force_conditions(rule.in_force):
             self.condition(rule, "in_force", bound)
         for i, condition in enumerate(rule.when):
@@ -85,6 +91,23 @@ class _Checker:
             target = self.rules.get(other)
             if target is None or target.question != rule.question or target.outcome != rule.outcome:
                 raise self.fail(rule, "refines", f"{other!r} is not a rule of {rule.question} answering {rule.outcome!r}")
+
+    def citation_problem(self, citation: Citation) -> str | None:
+        """Why ``citation`` cannot be followed (an unknown source or section), or None."""
+        source = self.sources.get(citation.source)
+        if source is None:
+            return f"unknown source {citation.source!r}"
+        if not citation.sections:
+            return f"cites {citation.source!r} without a section"
+        unknown = [s for s, key in zip(citation.sections, citation.section_keys(), strict=True) if source.sections and key not in source.sections]
+        if unknown:
+            return f"{citation.source!r} has no section {', '.join(map(repr, unknown))}"
+        return None
+
+    def implements_problem(self, ids: tuple[str, ...]) -> str | None:
+        """Why ``ids`` are not all ids of the rule index, or None."""
+        unknown = [i for i in ids if i not in self.index_ids]
+        return f"not ids of the rule index: {', '.join(unknown)}" if unknown else None
 
     def fact(self, rule: Rule, field: str, name: str) -> str:
         kind = FACT_TYPES.get(name)
@@ -166,6 +189,15 @@ class _Checker:
         if question.requires is not None and FACT_TYPES.get(question.requires, None) != FactType("presence"):
             raise RuleFileError(where, f"question {question.id}: requires {question.requires!r}, not a document fact")
         for name, outcome in question.outcomes.items():
+            closer = outcome.action.closed_by if outcome.action else None
+            if closer is not None and (
+                closer == question.id or closer not in self.questions
+                or not any(o.action for o in self.questions[closer].outcomes.values())
+            ):
+                raise RuleFileError(
+                    where, f"question {question.id}: the action of {name!r} is closed by {closer!r}, "
+                    "which is not another question with an action"
+                )
             due = outcome.action.due if outcome.action else None
             givers = [r for r in self.rules.values() if r.question == question.id and r.outcome == name]
             if due is not None and not any(due in r.data for r in givers):
@@ -191,8 +223,9 @@ def check_rules(
     fact_labels: Mapping[str, object],
     rules: Mapping[str, Rule],
     origin: Mapping[str, Path],
+    parameter_origin: Mapping[str, Path],
 ) -> None:
-    """Raise :class:`RuleFileError` for the first rule that references something unknown."""
+    """Raise :class:`RuleFileError` for the first rule or parameter that references something unknown."""
     checker = _Checker(
         sources=sources,
         parameters=parameters,
@@ -201,6 +234,13 @@ def check_rules(
         rules=rules,
         origin=origin,
     )
+    indexes = [key for key, source in sources.items() if source.index]
+    if len(indexes) != 1:
+        raise RuleFileError(next(iter(origin.values())), f"the rulebook needs exactly one source marked index: true, has {indexes or 'none'}")
+    for name, parameter in parameters.items():
+        problem = checker.citation_problem(parameter.citation) or checker.implements_problem(parameter.implements)
+        if problem:
+            raise RuleFileError(parameter_origin[name], f"parameter {name}: {problem}")
     for rule in rules.values():
         checker.rule(rule)
     for question in questions.values():

@@ -16,11 +16,13 @@ from .conditions import Fact, Params, operand_value
 from .schema import (
     DayAfter,
     DayBefore,
+    DaysBefore,
     Expr,
     FactRef,
     MaxOf,
     MinOf,
     MonthEnd,
+    OnOrAfter,
     OutcomeDataRef,
     ParamRef,
     PeriodEnd,
@@ -70,6 +72,15 @@ def evaluate_expr(expr: Expr, fact: Fact, params: Params) -> date | str | None:
         if not isinstance(event, date):
             return None
         return within_days_deadline(event, _count(expr.within_days.days, params))
+    if isinstance(expr, DaysBefore):
+        end = evaluate_expr(expr.days_before.start, fact, params)
+        if not isinstance(end, date):
+            return None
+        return end - timedelta(days=_count(expr.days_before.days, params))
+    if isinstance(expr, OnOrAfter):
+        day = evaluate_expr(expr.on_or_after.date, fact, params)
+        bound = evaluate_expr(expr.on_or_after.from_, fact, params)
+        return day if isinstance(day, date) and isinstance(bound, date) and day >= bound else None
     if isinstance(expr, MonthEnd):
         start = evaluate_expr(expr.month_end.start, fact, params)
         if not isinstance(start, date):

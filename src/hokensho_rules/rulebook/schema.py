@@ -22,12 +22,14 @@ __all__ = [
     "Condition",
     "DayAfter",
     "DayBefore",
+    "DaysBefore",
     "Expr",
     "FactRef",
     "InForce",
     "MaxOf",
     "MinOf",
     "MonthEnd",
+    "OnOrAfter",
     "Outcome",
     "OutcomeDataRef",
     "OutcomeIs",
@@ -60,11 +62,20 @@ class Text(_Schema):
 
 
 class Source(_Schema):
-    """A document rules are taken from: the seed notice, an MHLW 事務連絡, a statute."""
+    """A document rules are taken from: the seed notice, an MHLW 事務連絡, a statute.
+
+    A source that lists its ``sections`` is cited only by those: a citation's section
+    is a declared key, optionally followed by a space and a finer pointer
+    (``"§3 対象者"``). The project's own ``index`` source lists, as sections, every id a
+    rule may name in ``implements``.
+    """
 
     title: Text
+    publisher: Text | None = None
     published: date | None = None
     url: str | None = None
+    index: bool = Field(default=False, description="Its sections are the ids rules implement.")
+    sections: dict[str, Text] = Field(default_factory=dict, description="Section key → heading or statement.")
 
 
 class Citation(_Schema):
@@ -72,6 +83,10 @@ class Citation(_Schema):
 
     source: str = Field(description="Key of a source declared under 'sources'.")
     sections: tuple[str, ...] = Field(default=(), description="Sections of it, e.g. 'Q2', '§9①'.")
+
+    def section_keys(self) -> tuple[str, ...]:
+        """Each cited section without its finer pointer: ``"§3 対象者"`` → ``"§3"``."""
+        return tuple(section.split(" ", 1)[0] for section in self.sections)
 
 
 class ParamRef(_Schema):
@@ -223,6 +238,26 @@ class WithinDays(_Schema):
     within_days: DaysSpec
 
 
+class DaysBefore(_Schema):
+    """The day N days before a date, e.g. when a renewal must appear ahead of an expiry."""
+
+    days_before: DaysSpec
+
+
+class BoundSpec(_Schema):
+    """A date and the first day from which it counts."""
+
+    date: Expr
+    from_: Expr = Field(alias="from")
+
+
+class OnOrAfter(_Schema):
+    """A date, kept only when it falls on or after a bound (else unknown), e.g. a deadline
+    that counts only once the insurer kept records."""
+
+    on_or_after: BoundSpec
+
+
 class MonthsSpec(_Schema):
     """A date and a number of months after its month (or a parameter naming it)."""
 
@@ -237,7 +272,7 @@ class MonthEnd(_Schema):
 
 
 Expr = Annotated[
-    Ref | MinOf | MaxOf | DayBefore | DayAfter | PeriodEnd | WithinDays | MonthEnd | date | str,
+    Ref | MinOf | MaxOf | DayBefore | DayAfter | PeriodEnd | WithinDays | DaysBefore | OnOrAfter | MonthEnd | date | str,
     Field(union_mode="left_to_right"),
 ]
 
@@ -255,6 +290,10 @@ def sub_exprs(expr: Expr) -> tuple[tuple[str, Expr], ...]:
         return ((".period_end.start", expr.period_end.start),)
     if isinstance(expr, WithinDays):
         return ((".within_days.start", expr.within_days.start),)
+    if isinstance(expr, DaysBefore):
+        return ((".days_before.start", expr.days_before.start),)
+    if isinstance(expr, OnOrAfter):
+        return ((".on_or_after.date", expr.on_or_after.date), (".on_or_after.from", expr.on_or_after.from_))
     if isinstance(expr, MonthEnd):
         return ((".month_end.start", expr.month_end.start),)
     return ()
@@ -266,6 +305,8 @@ def expr_counts(expr: Expr) -> tuple[tuple[str, int | ParamRef], ...]:
         return ((".period_end", expr.period_end.years), (".period_end", expr.period_end.months))
     if isinstance(expr, WithinDays):
         return ((".within_days", expr.within_days.days),)
+    if isinstance(expr, DaysBefore):
+        return ((".days_before", expr.days_before.days),)
     if isinstance(expr, MonthEnd):
         return ((".month_end", expr.month_end.months),)
     return ()
@@ -282,7 +323,9 @@ class Rule(_Schema):
     """When all conditions hold on a date within ``in_force``, ``question`` has ``outcome``."""
 
     id: str = Field(pattern=r"^[A-Z]{1,3}-[0-9]+(\.[a-z_0-9]+)?$")
-    implements: tuple[str, ...] = Field(min_length=1, description="Ids of RULES.md it encodes.")
+    implements: tuple[str, ...] = Field(
+        min_length=1, description="Ids of the rule index (the source marked ``index``) it encodes."
+    )
     title: Text
     citation: Citation
     question: str
@@ -306,6 +349,11 @@ class Action(_Schema):
 
     title: Text
     due: str | None = Field(default=None, description="The outcome datum holding the deadline, if any.")
+    closed_by: str | None = Field(
+        default=None,
+        description="A question whose action closes this need too: when that question calls for its "
+        "action, this outcome marks that row instead of adding one (one need, one row).",
+    )
 
 
 class Outcome(Text):
@@ -338,6 +386,7 @@ class Parameter(_Schema):
 
     title: Text
     citation: Citation
+    implements: tuple[str, ...] = Field(default=(), description="Ids of the rule index it encodes, if any.")
     values: tuple[DatedValue, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -383,4 +432,5 @@ DayAfter.model_rebuild()
 PeriodSpec.model_rebuild()
 DaysSpec.model_rebuild()
 MonthsSpec.model_rebuild()
+BoundSpec.model_rebuild()
 RuleFile.model_rebuild()
