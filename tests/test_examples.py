@@ -36,7 +36,7 @@ def test_the_action_list_example_prints_actions_and_a_mailing_plan_for_thousands
 def test_the_timeline_example_prints_a_japanese_story_and_the_seed_versus_in_force_differences() -> None:
     output = run_example("timeline_ja.py")
     assert "加入者 M0042：令和6年10月1日から令和13年1月1日までの変化" in output
-    assert "令和7年12月2日　健康保険証を使用できるか" in output
+    assert "令和7年8月1日　健康保険証を使用できるか：使用できる → 使用できない" in output
     assert "令和7年8月1日〜令和7年12月1日 M0042 健康保険証を使用できるか: 使用できる [PC-2] → 使用できない [B-1]" in output
 
 

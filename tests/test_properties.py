@@ -49,12 +49,15 @@ def test_a_certificate_is_never_valid_over_5_years_nor_from_the_loss_date(member
     if member.certificate is None:
         assert validity.outcome == "none"
         return
-    until = validity.data["valid_until"]
-    assert isinstance(until, date)
-    assert until <= civil_period_end(member.certificate.issued_on, years=5)
+    if validity.outcome == "invalid":
+        assert decision["certificate.usable"].outcome == "no"
+        return
+    start, until = validity.data["valid_from"], validity.data["valid_until"]
+    assert isinstance(start, date) and isinstance(until, date)
+    assert member.certificate.issued_on <= start <= until <= civil_period_end(start, years=5)
     assert member.loss_on is None or until < member.loss_on
     if decision["certificate.usable"].outcome == "yes":
-        assert member.certificate.issued_on <= on <= until
+        assert start <= on <= until
     prospective = decision["certificate.issuance"].data.get("valid_until_if_issued_on_date")
     if isinstance(prospective, date):
         assert prospective <= civil_period_end(on, years=5)

@@ -93,8 +93,11 @@ def test_a_paper_card_of_2020_is_usable_to_2025_12_01_then_not() -> None:
         (date(2025, 12, 2), END, "no", "PC-3"),
     ]
     issuance = timeline["certificate.issuance"]
-    assert [r.start for r in issuance] == [START, date(2024, 12, 2)]
-    assert issuance[1].outcome == "ex_officio"
+    assert [r.start for r in issuance] == [START, date(2024, 12, 2), date(2025, 12, 2)]
+    # Due by the card's last day while it is usable, and still by that day once it is not.
+    assert [(r.outcome, r.rule_id, r.verdict.data.get("deadline")) for r in issuance[1:]] == [
+        ("ex_officio", "EC-1", date(2025, 12, 1)), ("ex_officio", "EC-1.no_paper_card", date(2025, 12, 1)),
+    ]
     assert [r.outcome for r in timeline["member.eligible"]] == ["yes"]
 
 
@@ -106,8 +109,7 @@ def test_a_loss_date_ends_eligibility_and_the_documents() -> None:
     ]
     assert runs(timeline, "paper_card.usable") == [
         (START, date(2025, 3, 31), "yes", "PC-2"),
-        (date(2025, 4, 1), date(2025, 12, 1), "no", "PC-5.paper_card"),
-        (date(2025, 12, 2), END, "no", "PC-3"),
+        (date(2025, 4, 1), END, "no", "PC-5.paper_card"),
     ]
     must_return = timeline["paper_card.must_return"]
     assert [(r.start, r.outcome) for r in must_return] == [(START, "no"), (date(2025, 4, 1), "yes")]
@@ -126,14 +128,12 @@ def test_a_certificate_expires_on_a_date_derived_from_its_issue_date() -> None:
 
 
 def test_a_change_of_rule_alone_is_a_change() -> None:
-    # Unusable before and after 2025-12-02, but for a different reason.
-    member = enrolled_2020(paper_card=hr.PaperCard(issued_on=date(2020, 4, 1), lost_on=date(2023, 5, 1)))
-    timeline = BOOK.timeline(member, START, END)
-    usable = timeline["paper_card.usable"]
-    assert [r.outcome for r in usable] == ["no", "no"]
-    assert usable[0].rule_id != usable[1].rule_id == "PC-3"
-    assert "使用できない（変わらず）" in timeline.render("ja")
-    assert "not usable (unchanged)" in timeline.render("en")
+    # Issued ex officio before and after 2025-12-02, but for a different reason.
+    timeline = BOOK.timeline(enrolled_2020(), START, END)
+    issuance = timeline["certificate.issuance"]
+    assert [(r.outcome, r.rule_id) for r in issuance[1:]] == [("ex_officio", "EC-1"), ("ex_officio", "EC-1.no_paper_card")]
+    assert "申請によらず職権で交付（変わらず）" in timeline.render("ja")
+    assert "issued ex officio without application (unchanged)" in timeline.render("en")
 
 
 def test_far_fewer_evaluations_than_days(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -187,13 +187,15 @@ def test_the_changes_are_dated_and_ordered() -> None:
     changes = BOOK.timeline(enrolled_2020(), START, END).changes()
     assert [(c.on, c.question) for c in changes] == [
         (date(2024, 12, 2), "paper_card.issuable"),
+        (date(2024, 12, 2), "certificate.ex_officio_target"),
         (date(2024, 12, 2), "certificate.issuance"),
         (date(2024, 12, 2), "certificate.delivery"),
         (date(2025, 12, 2), "paper_card.usable"),
+        (date(2025, 12, 2), "certificate.issuance"),
         (date(2025, 12, 2), "coverage.route"),
     ]
-    last = changes[-2]
-    assert (last.before.rule_id, last.after.rule_id) == ("PC-2", "PC-3")
+    card = changes[4]
+    assert (card.before.rule_id, card.after.rule_id) == ("PC-2", "PC-3")
 
 
 def test_the_text_says_what_changes_when_and_why() -> None:
@@ -206,7 +208,7 @@ def test_the_text_says_what_changes_when_and_why() -> None:
     en = timeline.render("en")
     assert "2025-12-02  Is the paper card usable: usable → not usable" in en
     assert 'PC-3 "From 2025-12-02 no paper card is usable"; before: PC-2' in en
-    assert len([x for x in en.splitlines() if x.startswith("  20")]) == 5
+    assert len([x for x in en.splitlines() if x.startswith("  20")]) == 7
     with pytest.raises(ValueError, match="lang"):
         timeline.render("fr")  # type: ignore[arg-type]
 
@@ -217,13 +219,13 @@ def test_the_timeline_as_data() -> None:
     assert data["member_id"] == "M1" and data["start"] == "2024-10-01"
     assert data["intervals"]["paper_card.usable"][1] == {
         "question": "paper_card.usable", "start": "2025-12-02", "end": "2031-01-01",
-        "outcome": "no", "rule_id": "PC-3", "data": {},
+        "outcome": "no", "rule_id": "PC-3", "data": {"replace_by": "2025-12-01"},
     }
-    assert data["changes"][-2]["to"] == {"outcome": "no", "rule_id": "PC-3"}
+    assert data["changes"][4]["to"] == {"outcome": "no", "rule_id": "PC-3"}
     rows = json.loads(json.dumps(timeline.to_rows()))
     assert len(rows) == sum(len(i) for i in timeline.values())
     assert sum(r["days"] for r in rows if r["question"] == "member.eligible") == (END - START).days + 1
-    assert repr(timeline) == "Timeline(member='M1', 2024-10-01..2031-01-01: 5 changes in 17 questions)"
+    assert repr(timeline) == "Timeline(member='M1', 2024-10-01..2031-01-01: 7 changes in 18 questions)"
     assert "<table>" in timeline._repr_html_()
 
 

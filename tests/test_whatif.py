@@ -30,6 +30,8 @@ def test_the_seed_and_the_rules_in_force_differ_on_an_expired_paper_card_because
     assert [(d.start, d.end, d.left.rule_id, d.right.rule_id) for d in usable] == [
         (date(2024, 10, 1), date(2025, 3, 31), "PC-2", "B-1.until_expiry"),
         (date(2025, 4, 1), date(2025, 12, 1), "PC-2", "B-1"),
+        # The same answer for another reason: the card ended at its own expiry.
+        (date(2025, 12, 2), date(2031, 1, 1), "PC-3", "B-1"),
     ]
     assert usable[1].left.outcome == "yes" and usable[1].right.outcome == "no"
     assert "令和7年4月1日〜令和7年12月1日" in comparison.render("ja")

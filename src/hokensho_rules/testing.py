@@ -15,6 +15,7 @@ rules, never about bad input.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from typing import Literal, TypeVar
 
@@ -72,14 +73,35 @@ def evaluation_dates(rulebook: Rulebook | None = None) -> st.SearchStrategy[date
     return st.one_of(st.sampled_from(boundary_dates(rulebook)), st.dates(EARLIEST, LATEST))
 
 
+@functools.cache
+def _named_dates() -> tuple[date, ...]:
+    # The dates the shipped rules name: where answers change, so where bugs hide.
+    return boundary_dates(Rulebook.load())
+
+
+@st.composite
+def _near(draw: st.DrawFn, after: date, anchors: tuple[date, ...] = ()) -> date:
+    """A day on or after ``after``: near an anchor or a date the rules name, or anywhere later."""
+    around = [a for a in (*anchors, *_named_dates()) if a >= after]
+    if around and draw(st.booleans()):
+        anchor = draw(st.sampled_from(around))
+        return max(after, min(anchor + timedelta(days=draw(st.integers(-40, 40))), LATEST))
+    return draw(_on_or_after(after))
+
+
 @st.composite
 def _paper_cards(draw: st.DrawFn, enrolled_on: date) -> PaperCard:
+    if draw(st.integers(0, 7)) == 0:
+        # A card of an earlier membership (a re-enrolment): it shows that enrolment's date.
+        earlier = enrolled_on - timedelta(days=draw(st.integers(30, 3000)))
+        return PaperCard(issued_on=earlier, enrolled_on=earlier, returned_on=_rarely(draw, _on_or_after(earlier)))
     issued = draw(st.one_of(st.just(enrolled_on), _on_or_after(enrolled_on, span=3000)))
     return PaperCard(
         issued_on=issued,
+        enrolled_on=_maybe(draw, st.just(enrolled_on)),
         expires_on=_maybe(draw, _on_or_after(issued)),
-        details_changed_on=_maybe(draw, _on_or_after(issued)),
-        lost_on=_maybe(draw, _on_or_after(issued)),
+        lost_on=_rarely(draw, _near(issued)),
+        returned_on=_rarely(draw, _near(issued)),
     )
 
 
@@ -97,8 +119,16 @@ def _my_number_cards(draw: st.DrawFn, around: date) -> MyNumberCard:
 
 @st.composite
 def _certificates(draw: st.DrawFn, enrolled_on: date) -> Certificate:
-    issued = draw(_on_or_after(enrolled_on, span=4000))
-    return Certificate(issued_on=issued, expires_on=_maybe(draw, _on_or_after(issued, span=2500)))
+    issued = draw(_near(enrolled_on - timedelta(days=draw(st.integers(0, 30)))))
+    # Sometimes one that takes effect later than its issue day, as under B-2.
+    takes_effect = _rarely(draw, _near(issued))
+    start = takes_effect or issued
+    return Certificate(
+        issued_on=issued,
+        takes_effect_on=takes_effect,
+        expires_on=_maybe(draw, _on_or_after(start, span=2500)),
+        returned_on=_rarely(draw, _on_or_after(issued, span=2500)),
+    )
 
 
 @st.composite
@@ -127,14 +157,17 @@ def situations() -> st.SearchStrategy[Situation]:
 def members(draw: st.DrawFn, member_id: str = "M1") -> Member:
     """Any member the models accept, with documents and dates spread around the transition."""
     kind = draw(st.sampled_from(_KINDS))
-    enrolled_on = draw(st.dates(EARLIEST, date(2032, 12, 31)))
+    enrolled_on = draw(st.one_of(st.dates(EARLIEST, date(2032, 12, 31)), _near(EARLIEST)))
     voluntary = kind == "insured" and draw(st.booleans())
     my_number_held = draw(st.booleans())
+    certificate = _maybe(draw, _certificates(enrolled_on))
+    # Loss dates often fall near the certificate's days and the law's, where mistakes hide.
+    anchors = () if certificate is None else tuple(d for d in (certificate.issued_on, certificate.takes_effect_on) if d)
     return Member(
         id=member_id,
         kind=kind,
         enrolled_on=enrolled_on,
-        loss_on=_maybe(draw, _on_or_after(enrolled_on + timedelta(days=1))),
+        loss_on=_maybe(draw, _near(enrolled_on + timedelta(days=1), anchors)),
         voluntary_continuation=voluntary,
         my_number_held=my_number_held,
         insurer_registered_on=(
@@ -142,9 +175,10 @@ def members(draw: st.DrawFn, member_id: str = "M1") -> Member:
         ),
         employer=None if voluntary else draw(st.sampled_from(["E1", "E2", None])),
         household=draw(st.sampled_from(["H1", "H2", None])),
+        details_changed_on=_rarely(draw, _near(enrolled_on)),
         paper_card=_maybe(draw, _paper_cards(enrolled_on)),
         my_number_card=_often(draw, _my_number_cards(enrolled_on)),
-        certificate=_maybe(draw, _certificates(enrolled_on)),
+        certificate=certificate,
         requests=Requests(
             certificate_on_enrolment_form=draw(st.booleans()),
             certificate_for_circumstances_on=_maybe(draw, _on_or_after(enrolled_on)),

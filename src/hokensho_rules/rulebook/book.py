@@ -62,23 +62,27 @@ class _Stratum:
 def _with_refinements(rules: dict[str, Rule]) -> dict[str, Rule]:
     """Rules whose ``overrides`` also name the rules that refine what they override.
 
-    A rule that refines another replaces it, so it overrides it; and an exception to
-    the refined rule (e.g. "a lost card is not usable" against "usable until X") is an
-    exception to its refinement too, down chains of refinements. An inherited exception
-    is left out where the refinement already prevails over the exception (directly or
-    through other rules): the two would be exceptions to each other, and the written
-    ones decide.
+    A rule that refines another replaces it, taking its place both ways: it overrides
+    the refined rule and what that rule overrides, and an exception to the refined rule
+    (e.g. "a lost card is not usable" against "usable until X") is an exception to its
+    refinement too, down chains of refinements. An inherited exception is left out
+    where the other side already prevails (directly or through other rules): the two
+    would be exceptions to each other, and the written ones decide.
     """
     refiners: dict[str, set[str]] = {}
     for rule in rules.values():
         for target in rule.refines:
             refiners.setdefault(target, set()).add(rule.id)
-    written = {rid: set(rule.overrides) | set(rule.refines) for rid, rule in rules.items()}
-    edges = {rid: set(targets) for rid, targets in written.items()}
-    for rid in sorted(rules):
-        for refiner in sorted(_refinements_of(rules[rid].overrides, refiners)):
-            if refiner != rid and not _prevails(edges, refiner, rid):
-                edges[rid].add(refiner)
+    edges = {rid: set(rule.overrides) | set(rule.refines) for rid, rule in rules.items()}
+    inherited = [
+        (rid, refiner) for rid in sorted(rules) for refiner in sorted(_refinements_of(rules[rid].overrides, refiners))
+    ] + [
+        (refiner, target) for refined in sorted(refiners) for refiner in sorted(_refinements_of((refined,), refiners))
+        for target in sorted(rules[refined].overrides)
+    ]
+    for winner, loser in inherited:
+        if winner != loser and not _prevails(edges, loser, winner):
+            edges[winner].add(loser)
     return {
         rid: rule if edges[rid] == set(rule.overrides) else rule.model_copy(update={"overrides": tuple(sorted(edges[rid]))})
         for rid, rule in rules.items()
