@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "Abroad",
@@ -60,16 +60,20 @@ class PaperCard(_Facts):
     lost_on: date | None = Field(default=None, description="The day the card was lost.")
     returned_on: date | None = Field(default=None, description="返納: the day the card was returned to the insurer.")
 
-    @model_validator(mode="before")
+    # One fact, one field (ruling X-14): kept only so that old input gets a clear error
+    # rather than losing the change. Not a fact: never set, shown or exported.
+    details_changed_on: None = Field(
+        default=None, exclude=True, repr=False,
+        description="Removed: a change of name or share of cost is recorded once, as Member.details_changed_on.",
+    )
+
+    @field_validator("details_changed_on", mode="before")
     @classmethod
-    def _no_removed_fields(cls, data: object) -> object:
-        # One fact, one field (ruling X-14): old input must not silently lose the change.
-        if isinstance(data, dict) and "details_changed_on" in data:
-            raise ValueError(
-                "details_changed_on is no longer a field of the paper card: record a change of "
-                "name or share of cost once, as Member.details_changed_on"
-            )
-        return data
+    def _removed(cls, value: object) -> None:
+        raise ValueError(
+            "details_changed_on is no longer a field of the paper card: record a change of "
+            "name or share of cost once, as Member.details_changed_on"
+        )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> PaperCard:

@@ -99,7 +99,8 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
 def _document_types(name: str, model: type[BaseModel]) -> dict[str, FactType]:
     found = {name: FactType("presence")}
     for sub_name, sub_field in model.model_fields.items():
-        found[f"{name}.{sub_name}"] = _leaf_type(sub_field.annotation)
+        if not sub_field.exclude:  # a removed field kept for its error message is no fact
+            found[f"{name}.{sub_name}"] = _leaf_type(sub_field.annotation)
     return found
 
 

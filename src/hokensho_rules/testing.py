@@ -83,7 +83,8 @@ def _named_dates() -> tuple[date, ...]:
 def _near(draw: st.DrawFn, after: date, anchors: tuple[date, ...] = ()) -> date:
     """A day on or after ``after``: near an anchor or a date the rules name, or anywhere later."""
     around = [a for a in (*anchors, *_named_dates()) if a >= after]
-    if around and draw(st.booleans()):
+    near_one = draw(st.booleans())
+    if around and near_one:
         anchor = draw(st.sampled_from(around))
         return max(after, min(anchor + timedelta(days=draw(st.integers(-40, 40))), LATEST))
     return draw(_on_or_after(after))

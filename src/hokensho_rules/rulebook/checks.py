@@ -71,9 +71,9 @@ class _Checker:
                 rule, "outcome", f"{rule.outcome!r} is not an outcome of {rule.question}: "
                 f"{', '.join(question.outcomes)}"
             )
-        problem = self.citation_problem(rule.citation)
-        if problem:
-            raise self.fail(rule, "citation", problem)
+        cited = self.citation_problem(rule.citation)
+        if cited:
+            raise self.fail(rule, *cited)
         problem = self.implements_problem(rule.implements)
         if problem:
             raise self.fail(rule, "implements", problem)
@@ -92,16 +92,16 @@ class _Checker:
             if target is None or target.question != rule.question or target.outcome != rule.outcome:
                 raise self.fail(rule, "refines", f"{other!r} is not a rule of {rule.question} answering {rule.outcome!r}")
 
-    def citation_problem(self, citation: Citation) -> str | None:
-        """Why ``citation`` cannot be followed (an unknown source or section), or None."""
+    def citation_problem(self, citation: Citation) -> tuple[str, str] | None:
+        """(field, why) when ``citation`` cannot be followed to a source and its sections, or None."""
         source = self.sources.get(citation.source)
         if source is None:
-            return f"unknown source {citation.source!r}"
+            return "citation.source", f"unknown source {citation.source!r}"
         if not citation.sections:
-            return f"cites {citation.source!r} without a section"
+            return "citation.sections", f"cites {citation.source!r} without a section"
         unknown = [s for s, key in zip(citation.sections, citation.section_keys(), strict=True) if source.sections and key not in source.sections]
         if unknown:
-            return f"{citation.source!r} has no section {', '.join(map(repr, unknown))}"
+            return "citation.sections", f"{citation.source!r} has no section {', '.join(map(repr, unknown))}"
         return None
 
     def implements_problem(self, ids: tuple[str, ...]) -> str | None:
@@ -238,7 +238,8 @@ def check_rules(
     if len(indexes) != 1:
         raise RuleFileError(next(iter(origin.values())), f"the rulebook needs exactly one source marked index: true, has {indexes or 'none'}")
     for name, parameter in parameters.items():
-        problem = checker.citation_problem(parameter.citation) or checker.implements_problem(parameter.implements)
+        cited = checker.citation_problem(parameter.citation)
+        problem = cited[1] if cited else checker.implements_problem(parameter.implements)
         if problem:
             raise RuleFileError(parameter_origin[name], f"parameter {name}: {problem}")
     for rule in rules.values():
