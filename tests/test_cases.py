@@ -40,7 +40,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from rule_index import PART_A
+from rule_index import PART_A, RULINGS
 
 import hokensho_rules as hr
 from hokensho_rules.rulebook.loader import read_yaml
@@ -183,3 +183,8 @@ def test_every_part_a_id_and_every_row_of_the_seed_tables_has_a_case() -> None:
     mailing = (Path(__file__).parent / "test_mailing.py").read_text(encoding="utf-8")
     named |= {i for i in ("ML-1", "ML-2", "ML-3") if i in mailing}
     assert sorted(PART_A - named) == []
+
+
+def test_every_ruling_of_the_legal_review_has_a_case() -> None:
+    named = {s for c in all_cases() for s in c.source}
+    assert sorted(RULINGS - named) == []
