@@ -64,10 +64,17 @@ class Calendar:
         if found is None:
             n = len(self._split)
             y, m, d = z3.Ints(f"cal{n}_y cal{n}_m cal{n}_d")
+            # The last two bounds follow from the others (the days before year y are
+            # within 2 days of 365.2425 * (y - 1)); stated, they let the solver find the
+            # year of a known day number at once instead of searching for it.
             self.axioms.append(
                 z3.Implies(
                     known,
-                    z3.And(y >= 1, m >= 1, m <= 12, d >= 1, d <= days_in_month(y, m), ordinal(y, m, d) == day),
+                    z3.And(
+                        y >= 1, m >= 1, m <= 12, d >= 1, d <= days_in_month(y, m), ordinal(y, m, d) == day,
+                        400 * (day - 1) > 146097 * (y - 1) - 800,
+                        400 * (day - 1) < 146097 * (y - 1) + 146400,
+                    ),
                 )
             )
             found = (y, m, d)

@@ -121,10 +121,11 @@ class _Prover:
                 status = "unconfirmed"
             if len(failures) == self.max_failures:
                 note = f"stopped after {self.max_failures} failures"
+        seconds = time.perf_counter() - start
         regions, region_queries, mismatches = self._regions(question) if self.regions else (None, 0, ())
         return QuestionProof(
-            question, status, tuple(failures), queries, witness_queries, time.perf_counter() - start, note,  # type: ignore[arg-type]
-            regions, region_queries, mismatches,
+            question, status, tuple(failures), queries, witness_queries, seconds, note,  # type: ignore[arg-type]
+            regions, region_queries, mismatches, time.perf_counter() - start - seconds,
         )
 
     def _regions(self, question: str) -> tuple[int, int, tuple[str, ...]]:

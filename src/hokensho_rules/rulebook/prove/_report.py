@@ -90,11 +90,13 @@ class QuestionProof:
     failures the library does not raise (see ``Failure.note``). ``unknown``: the
     solver gave up (time limit). ``skipped``: its rules override each other in a cycle.
     ``queries`` counts the solver checks that decided it; ``witness_queries`` those
-    spent making witnesses readable (fewer documents, dates near the legal ones).
+    spent making witnesses readable (fewer documents, dates near the legal ones);
+    ``seconds`` is the time of both.
     With ``regions=True``, ``regions`` is the number of sets of its rules that fire
     together for some member and date (``region_queries`` the checks it took), each
     resolved by the library's ``resolve`` as well; ``mismatches`` lists any on which
-    ``resolve`` and the encoding disagree (a prover bug: then it is not proved).
+    ``resolve`` and the encoding disagree (a prover bug: then it is not proved);
+    ``region_seconds`` is the time the enumeration took.
     """
 
     question: str
@@ -107,6 +109,7 @@ class QuestionProof:
     regions: int | None = None
     region_queries: int = 0
     mismatches: tuple[str, ...] = ()
+    region_seconds: float = 0.0
 
     @property
     def proved(self) -> bool:
@@ -120,6 +123,7 @@ class QuestionProof:
             "regions": self.regions,
             "region_queries": self.region_queries,
             "mismatches": list(self.mismatches),
+            "region_seconds": round(self.region_seconds, 3),
             "status": self.status,
             "failures": [f.to_dict() for f in self.failures],
             "queries": self.queries,
@@ -131,7 +135,12 @@ class QuestionProof:
 
 @dataclass(frozen=True)
 class ProofReport:
-    """The proof of one rulebook: every question's result, static findings and the time."""
+    """The proof of one rulebook: every question's result, static findings and the time.
+
+    ``seconds`` is the whole call (encoding, proof and any region enumeration),
+    ``encode_seconds`` the part spent building the formulas; ``window`` the first and
+    last day facts may take (see the module docstring).
+    """
 
     packs: tuple[str, ...]
     semantics: str
