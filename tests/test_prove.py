@@ -162,6 +162,20 @@ def test_a_question_without_its_fallback_has_a_gap_with_a_witness(rules_copy: Pa
     assert "gap: no rule stands" in report.render()
 
 
+def test_each_failure_is_a_different_set_of_standing_rules_and_a_cap_says_there_are_more(rules_copy: Path) -> None:
+    edit(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
+    edit(rules_copy, "seed/paper_card.yaml", "PC-4.details_changed", overrides=None)
+    book = hr.Rulebook.load(["seed"], root=rules_copy)
+    found = prove(book, max_failures=10)["paper_card.usable"]
+    assert {frozenset(f.rule_ids) for f in found.failures} == {
+        frozenset({"PC-2", "PC-4.lost"}), frozenset({"PC-2", "PC-4.details_changed"}),
+        frozenset({"PC-2", "PC-4.lost", "PC-4.details_changed"}),
+    }
+    assert found.note == "" and found.queries == 4  # three failures, then no more
+    capped = prove(book, max_failures=1)["paper_card.usable"]
+    assert len(capped.failures) == 1 and capped.note == "stopped after 1 failures; there are more"
+
+
 def test_a_conflict_that_needs_a_date_ordering_is_found_and_its_witness_has_that_order(rules_copy: Path) -> None:
     # PC-6.after_transition now starts a month early: for a loss date in 2025-11 both it
     # ("no") and PC-6 ("yes") apply, but only if the card was issued before the loss
@@ -225,6 +239,31 @@ def test_a_conflict_only_under_a_later_dated_value_of_a_parameter_is_found_in_it
         assert failure.kind == "conflict" and failure.situation is not None
         assert date(2026, 4, 1) <= failure.on <= date(2026, 7, 31)
         _assert_raised(book, failure)
+
+
+def add(root: Path, file: str, rule: dict[str, object]) -> None:
+    path = root / file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rules"].append({"implements": ["PC-5"], "title": {"ja": "試験", "en": "test"},
+                          "citation": {"source": "rules_md", "sections": ["PC-5"]}, **rule})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_failure_that_only_occurs_with_an_earlier_one_is_confirmed_on_its_own_questions(rules_copy: Path) -> None:
+    # Two breaks with the same region: enrolled dependants before their loss date.
+    # member.eligible is answered first, so Rulebook.evaluate raises there on every
+    # witness of paper_card.must_return; that one is confirmed on the rulebook cut down
+    # to it (and what it reads), which fails exactly as predicted.
+    region = [{"fact": "member.kind", "eq": "dependant"}, {"fact": "member.enrolled_on", "lte": {"fact": "date"}},
+              {"fact": "member.loss_on", "gt": {"fact": "date"}}]
+    add(rules_copy, "seed/eligibility.yaml", {"id": "PC-5.test", "question": "member.eligible", "when": region, "outcome": "no"})
+    add(rules_copy, "seed/paper_card.yaml", {"id": "PC-6.test", "question": "paper_card.must_return", "when": region, "outcome": "yes"})
+    report = prove(hr.Rulebook.load(["seed"], root=rules_copy), max_failures=1)
+    assert {f.question for f in report.failures} == {"member.eligible", "paper_card.must_return"}
+    failure = report["paper_card.must_return"].failures[0]
+    assert failure.confirmed and set(failure.rule_ids) == {"PC-6.not_lost", "PC-6.test"}
+    assert "fails first at member.eligible" in failure.note
+    assert report["member.eligible"].failures[0].confirmed
 
 
 def test_rules_overriding_each_other_in_a_cycle_are_a_static_finding(rules_copy: Path) -> None:
@@ -323,7 +362,6 @@ def test_a_failure_is_json_ready_and_its_witness_is_a_valid_member(rules_copy: P
     assert failure["kind"] == "conflict" and failure["member"]["id"] == "W1"
     member = hr.Member.model_validate_json(json.dumps(failure["member"]))
     assert member == report.failures[0].witness()[0]
-    assert report["paper_card.usable"].note == "stopped after 1 failures"
 
 
 def test_bad_arguments_are_clear_errors() -> None:

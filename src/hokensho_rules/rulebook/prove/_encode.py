@@ -17,6 +17,7 @@ from datetime import date
 
 import z3
 
+from ...flat import FACT_TYPES
 from ..book import Rulebook
 from ..conditions import all_conditions
 from ..schema import (
@@ -69,8 +70,6 @@ _NOTHING = Val("date", z3.IntVal(0), _FALSE)
 
 def _strings(rulebook: Rulebook) -> Iterator[str]:
     """Every text the rulebook names: choices, literals, text parameters."""
-    from ...flat import FACT_TYPES
-
     for fact_type in FACT_TYPES.values():
         yield from fact_type.choices
     for parameter in rulebook.parameters.values():
@@ -173,11 +172,15 @@ class Encoding:
         cycle = override_cycle(rules)
         if cycle is not None:
             self.cycles[question] = cycle
-        # Before the fallback filter: set aside by the rules overriding it.
+        # Standing before the fallback filter: fired and not set aside. Under "default"
+        # only a standing rule sets aside, so overriders are defined first (in an
+        # order the override graph allows); with a cycle there is no such order and
+        # the question is skipped (a static finding), so any reading will do.
+        by_standing = self.semantics == "default" and cycle is None
         up: dict[str, Z] = {}
-        for rule in self._topological(rules) if self.semantics == "default" and cycle is None else rules:
+        for rule in self._topological(rules) if by_standing else rules:
             overriders = [s.id for s in rules if rule.id in s.overrides]
-            source = self.fired if self.semantics == "fired" or cycle is not None else up
+            source = up if by_standing else self.fired
             up[rule.id] = z3.And(self.fired[rule.id], z3.Not(z3.Or([source[s] for s in overriders])))
         others = z3.Or([up[r.id] for r in rules if not r.fallback])
         for rule in rules:
@@ -194,15 +197,15 @@ class Encoding:
 
     @staticmethod
     def _topological(rules: list[Rule]) -> list[Rule]:
-        """Rules with every rule overriding one before it (no cycle: checked by the caller)."""
+        """The rules, each after every rule overriding it (the caller checked there is no cycle)."""
         done: set[str] = set()
         order: list[Rule] = []
         pending = list(rules)
         while pending:
-            for rule in pending:
-                if all(s.id in done for s in rules if rule.id in s.overrides):
-                    order.append(rule)
-                    done.add(rule.id)
+            ready = [r for r in pending if all(s.id in done for s in rules if r.id in s.overrides)]
+            assert ready, "override cycle"
+            order += ready
+            done.update(r.id for r in ready)
             pending = [r for r in pending if r.id not in done]
         return order
 
@@ -218,7 +221,7 @@ class Encoding:
         kind = kinds.pop() if kinds else "date"
         value, known = z3.IntVal(0), _FALSE
         for stands, val in reversed(chain):
-            value = z3.If(stands, val.value if val.kind != "bool" else z3.IntVal(0), value)
+            value = z3.If(stands, val.value, value)
             known = z3.If(stands, val.known, known)
         name_value, name_known = z3.Int(f"datum {question}.{key}"), z3.Bool(f"has datum {question}.{key}")
         self.definitions += [name_value == value, name_known == known]
@@ -233,9 +236,8 @@ class Encoding:
         slot = self.facts.slots[name]
         known = self.facts.known[name]
         if slot.kind == "presence":
-            return Val("bool", _TRUE, known)
-        kind = "bool" if slot.kind == "bool" else slot.kind
-        return Val(kind, self.facts.value[name], known)
+            return Val("bool", _TRUE, known)  # a held document is ``True`` in the flat fact
+        return Val(slot.kind, self.facts.value[name], known)
 
     def param(self, name: str) -> Val:
         """A parameter's value in force on the evaluation date."""

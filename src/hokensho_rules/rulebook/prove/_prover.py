@@ -29,7 +29,7 @@ from ..schema import Rule
 from ._calendar import Z
 from ._encode import Encoding, ProofError
 from ._model import build_member
-from ._report import Failure, ProofReport, QuestionProof
+from ._report import Failure, FailureKind, ProofReport, QuestionProof, Status
 from ._semantics import Semantics, standing
 
 __all__ = ["prove_rulebook"]
@@ -93,7 +93,8 @@ class _Prover:
             return QuestionProof(question, "skipped", note=f"rules override each other in a cycle: {cycle}")
         failures: list[Failure] = []
         queries = witness_queries = 0
-        status = "proved"
+        status: Status = "proved"
+        note = ""
         self.solver.push()
         try:
             self.solver.add([self.enc.ok(u) for u in _reads(self.book, question)])
@@ -104,10 +105,13 @@ class _Prover:
                 if result == z3.unsat:
                     break
                 if result == z3.unknown:
-                    status = "unknown"
+                    # Without a failure in hand nothing is known; with some, the search for more gave up.
+                    status = "failed" if failures else "unknown"
+                    note = f"the solver gave up: {self.solver.reason_unknown()}"
                     break
                 status = "failed"
                 if len(failures) == self.max_failures:
+                    note = f"stopped after {self.max_failures} failures; there are more"
                     break
                 model, spent = self._readable(question, self.solver.model())
                 witness_queries += spent
@@ -115,16 +119,12 @@ class _Prover:
                 self.solver.add(z3.Not(self._signature(question, model)))
         finally:
             self.solver.pop()
-        note = self.solver.reason_unknown() if status == "unknown" else ""
-        if status == "failed":
-            if not any(f.confirmed for f in failures):
-                status = "unconfirmed"
-            if len(failures) == self.max_failures:
-                note = f"stopped after {self.max_failures} failures"
+        if status == "failed" and not any(f.confirmed for f in failures):
+            status = "unconfirmed"
         seconds = time.perf_counter() - start
         regions, region_queries, mismatches = self._regions(question) if self.regions else (None, 0, ())
         return QuestionProof(
-            question, status, tuple(failures), queries, witness_queries, seconds, note,  # type: ignore[arg-type]
+            question, status, tuple(failures), queries, witness_queries, seconds, note,
             regions, region_queries, mismatches, time.perf_counter() - start - seconds,
         )
 
@@ -209,7 +209,7 @@ class _Prover:
         outcomes: dict[str, tuple[str, ...]] = {}
         for rule in up:
             outcomes[rule.outcome] = (*outcomes.get(rule.outcome, ()), rule.id)
-        kind = "conflict" if up else "gap"
+        kind: FailureKind = "conflict" if up else "gap"
         rule_ids = tuple(r.id for r in up) if up else tuple(r.id for r in rules if true(enc.fired[r.id]))
         on, member, situation = enc.facts.read(model)
         if not self.reads_id:
@@ -220,7 +220,7 @@ class _Prover:
                 f"not confirmable here: this proof reads overrides as {self.semantics!r}, the library's resolve "
                 f"as {self.library!r}. " + note.split(" (the prover's encoding")[0]
             )
-        return Failure(question, kind, rule_ids, outcomes, member, situation, on, confirmed, note)  # type: ignore[arg-type]
+        return Failure(question, kind, rule_ids, outcomes, member, situation, on, confirmed, note)
 
 
 def _disagreement(question: str, fired: list[Rule], semantics: Semantics) -> str | None:

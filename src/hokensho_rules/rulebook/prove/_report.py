@@ -11,9 +11,10 @@ from typing import Any, Literal
 from ...facts import Member, Situation
 from ._model import build_member
 
-__all__ = ["Failure", "ProofReport", "QuestionProof"]
+__all__ = ["Failure", "FailureKind", "ProofReport", "QuestionProof", "Status"]
 
 Status = Literal["proved", "failed", "unconfirmed", "unknown", "skipped"]
+FailureKind = Literal["conflict", "gap"]
 
 
 def _jsonable(value: object) -> object:
@@ -36,7 +37,7 @@ class Failure:
     """
 
     question: str
-    kind: Literal["conflict", "gap"]
+    kind: FailureKind
     rule_ids: tuple[str, ...]
     outcomes: Mapping[str, tuple[str, ...]]
     member: Mapping[str, Any]
@@ -172,7 +173,10 @@ class ProofReport:
         return tuple(f for q in self.questions for f in q.failures)
 
     def __getitem__(self, question: str) -> QuestionProof:
-        return next(q for q in self.questions if q.question == question)
+        for proof in self.questions:
+            if proof.question == question:
+                return proof
+        raise KeyError(f"no question {question!r} in this report")
 
     def summary(self) -> str:
         """One line: packs, questions, queries, time and the verdict."""
