@@ -39,12 +39,30 @@ order); and the rules that stand after ``overrides`` (as widened by refinements,
 ``Rulebook.rules``) and ``fallback`` per :mod:`._semantics`, in the reading the
 library's ``resolve`` implements (asked at run time) unless ``semantics`` is given.
 
+How it is checked. One solver holds the formulas of the whole rulebook: per fact a
+value (an integer day number for a date, a Boolean for a flag, an integer code for a
+text) and a "known" Boolean; per rule a Boolean "fired" (its conditions) and
+"stands"; per question and outcome a Boolean "answered". For each question one query
+asks for a failure; unsatisfiable is the proof. A model is turned back into a
+``Member`` (and ``Situation``) and date, made readable (dates near the legal ones,
+documents left out where the failure does not need them), run through
+``Rulebook.evaluate``, and blocked, and the query is asked again, up to
+``max_failures``. With ``regions=True`` every set of a question's rules that fire
+together for some member and date is enumerated as well and resolved by the library's
+``resolve``, which must agree with the encoding on each.
+
 What is assumed. That the durable-rules engine fires exactly the rules whose
 conditions ``conditions.holds`` finds true (the library's tests check this on
-generated members), and that a failure is only real if ``Rulebook.evaluate`` raises
-it: every counterexample is run through it, and ``Failure.confirmed`` says whether it
-did. An unconfirmed failure means the encoding and the library disagree — a bug to
-report, never a reason to trust the rules.
+generated members; tests/test_prove_encoding.py checks the encoding against the
+engine the same way). The encoding is exact — there is no coarser abstraction to
+refine — so every counterexample should be confirmed by ``Rulebook.evaluate``;
+``Failure.confirmed`` says whether it was. An unconfirmed failure (status
+``unconfirmed``) means the encoding and the library disagree: a prover bug to report,
+never a reason to trust or blame the rules. Failures under a reading of ``overrides``
+other than the library's cannot be confirmed, and say so.
+
+Not covered: errors that are not conflicts or gaps (a datum beyond the calendar,
+engine failures), and questions whose rules override each other in a cycle (skipped).
 
 Static checks (names, citations, titles in both languages, exceptions naming rules
 of their own question, no cycle between questions) are made by

@@ -74,7 +74,6 @@ def slots() -> tuple[Slot, ...]:
     return tuple(found)
 
 
-
 def build_member(fields: Mapping[str, Any]) -> Member:
     """A ``Member`` from plain fields (documents as dicts), validated by the models themselves."""
     values = dict(fields)

@@ -54,7 +54,9 @@ class Failure:
     def describe(self) -> str:
         """One paragraph: what fails, by which rules, for whom and when."""
         if self.kind == "conflict":
-            what = "conflict: " + "; ".join(f"{', '.join(ids)} say {o!r}" for o, ids in self.outcomes.items())
+            what = "conflict: " + "; ".join(
+                f"{', '.join(ids)} {'says' if len(ids) == 1 else 'say'} {o!r}" for o, ids in self.outcomes.items()
+            )
         else:
             what = "gap: no rule stands" + (f" (fired but set aside: {', '.join(self.rule_ids)})" if self.rule_ids else "")
         check = "confirmed by Rulebook.evaluate" if self.confirmed else "NOT confirmed by Rulebook.evaluate"
