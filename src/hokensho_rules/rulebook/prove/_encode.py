@@ -1,0 +1,371 @@
+"""A rulebook as one solver formula: facts, rules firing, rules standing, answers.
+
+Mirrors, construct by construct, what ``Rulebook.evaluate`` does on the flat fact:
+``conditions.holds`` for conditions (a comparison with an unknown side is false),
+``expressions.evaluate_expr`` for outcome data (unknown inputs propagate, ``min`` and
+``max`` skip them), ``resolve`` for which fired rules stand (see ``_semantics``), and
+the deciding rule (the first standing one in rulebook order) for the data later
+questions read. Parameters take the value in force on the evaluation date.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import z3
+
+from ...flat import FACT_TYPES
+from ..book import Rulebook
+from ..conditions import all_conditions
+from ..schema import (
+    AnyOf,
+    Compare,
+    Condition,
+    DayAfter,
+    DayBefore,
+    Expr,
+    FactRef,
+    MaxOf,
+    MinOf,
+    MonthEnd,
+    OutcomeDataRef,
+    OutcomeIs,
+    ParamRef,
+    PeriodEnd,
+    Presence,
+    Rule,
+    WithinDays,
+    expr_counts,
+    sub_exprs,
+)
+from ._calendar import Calendar, Z
+from ._domain import DOMAIN
+from ._facts import FactVars, TextCodes
+from ._model import DATE_FACT
+from ._semantics import Semantics, override_cycle
+
+__all__ = ["Encoding", "ProofError", "Val"]
+
+
+class ProofError(ValueError):
+    """A rule uses the vocabulary in a way the prover cannot encode faithfully."""
+
+
+@dataclass(frozen=True)
+class Val:
+    """A value as the flat fact holds it: a kind, a solver term and whether it is known."""
+
+    kind: str  # date (a day number) | text (a code) | bool
+    value: Z
+    known: Z
+
+
+_TRUE = z3.BoolVal(True)
+_FALSE = z3.BoolVal(False)
+_NOTHING = Val("date", z3.IntVal(0), _FALSE)
+
+
+def _strings(rulebook: Rulebook) -> Iterator[str]:
+    """Every text the rulebook names: choices, literals, text parameters."""
+    for fact_type in FACT_TYPES.values():
+        yield from fact_type.choices
+    for parameter in rulebook.parameters.values():
+        yield from (v.value for v in parameter.values if isinstance(v.value, str))
+    nodes: list[object] = [c for r in rulebook.rules.values() for c in all_conditions(r)]
+    nodes += [e for r in rulebook.rules.values() for e in r.data.values()]
+    nodes += [c for _, c in DOMAIN]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, AnyOf):
+            nodes.extend(node.any)
+        elif isinstance(node, Compare):
+            nodes.append(node.operand)
+        elif isinstance(node, (MinOf, MaxOf, DayBefore, DayAfter, PeriodEnd, WithinDays, MonthEnd)):
+            nodes.extend(inner for _, inner in sub_exprs(node))
+
+
+def _margin(rulebook: Rulebook) -> int:
+    """A bound on how many days outcome data can move a date, summed over every expression.
+
+    Facts are kept this far inside the calendar, so that no datum the rules compute
+    falls outside it (``Rulebook.evaluate`` raises ``ValueError`` there, an error of
+    input beyond the calendar, not a conflict or a gap).
+    """
+    total = 1
+    todo: list[Expr] = [e for r in rulebook.rules.values() for e in r.data.values()]
+    while todo:
+        expr = todo.pop()
+        todo.extend(inner for _, inner in sub_exprs(expr))
+        if isinstance(expr, (DayBefore, DayAfter)):
+            total += 1
+        # Days per unit: a year is at most 366 days and a month 31 (a month end: one more month).
+        per_unit = 366 if isinstance(expr, PeriodEnd) else 31 if isinstance(expr, MonthEnd) else 1
+        for i, (_, count) in enumerate(expr_counts(expr)):
+            unit = 31 if isinstance(expr, PeriodEnd) and i == 1 else per_unit
+            values = [count] if isinstance(count, int) else [v.value for v in rulebook.parameters[count.param].values]
+            total += unit * (1 + max(abs(v) for v in values if isinstance(v, int)))
+    return total
+
+
+class Encoding:
+    """The formulas of one rulebook under one reading of ``overrides``.
+
+    ``fired[r]``/``standing[r]`` are Bool constants per rule; ``answer[q][o]`` holds
+    when outcome ``o`` of question ``q`` has a standing rule; ``asked[q]`` when ``q``
+    is asked at all (a question needing a situation is asked only with one).
+    :meth:`constraints` are the definitions of all of these plus the domain.
+    """
+
+    def __init__(self, rulebook: Rulebook, semantics: Semantics):
+        self.book = rulebook
+        self.semantics = semantics
+        self.texts = TextCodes(_strings(rulebook))
+        margin = _margin(rulebook)
+        self.lo, self.hi = date.min.toordinal() + margin, date.max.toordinal() - margin
+        self.facts = FactVars(self.texts, self.lo, self.hi)
+        self.calendar = Calendar()
+        self.day: Z = self.facts.value[DATE_FACT]
+        self.definitions: list[Z] = []
+        self.fired: dict[str, Z] = {}
+        self.standing: dict[str, Z] = {}
+        self.answer: dict[str, dict[str, Z]] = {}
+        self.asked: dict[str, Z] = {}
+        self.cycles: dict[str, tuple[str, ...]] = {}
+        self._data: dict[tuple[str, str], Val] = {}
+        self.domain = [self.condition(c) for _, c in DOMAIN]
+        for group in rulebook.strata:
+            for question in group:
+                self._question(question)
+
+    def constraints(self) -> list[Z]:
+        """Everything asserted once per rulebook: the domain and the definitions."""
+        return [*self.facts.constraints, *self.domain, *self.definitions, *self.calendar.axioms]
+
+    def rules_of(self, question: str) -> list[Rule]:
+        """The rules of a question in rulebook order (the order ``resolve`` sees them)."""
+        return [r for r in self.book.rules.values() if r.question == question]
+
+    def ok(self, question: str) -> Z:
+        """The question, if asked, has exactly one outcome with a standing rule."""
+        answers = list(self.answer[question].values())
+        return z3.Implies(self.asked[question], z3.PbEq([(a, 1) for a in answers], 1))
+
+    def failure(self, question: str) -> Z:
+        """The question is asked and has no outcome, or several, with a standing rule."""
+        return z3.And(self.asked[question], z3.Not(self.ok(question)))
+
+    # --- questions and rules -------------------------------------------------------
+
+    def _question(self, question: str) -> None:
+        requires = self.book.questions[question].requires
+        self.asked[question] = self.facts.known[requires] if requires is not None else _TRUE
+        rules = self.rules_of(question)
+        for rule in rules:
+            fired = z3.Bool(f"fired {rule.id}")
+            self.definitions.append(fired == z3.And([self.condition(c) for c in all_conditions(rule)]))
+            self.fired[rule.id] = fired
+        cycle = override_cycle(rules)
+        if cycle is not None:
+            self.cycles[question] = cycle
+        # Standing before the fallback filter: fired and not set aside. Under "default"
+        # only a standing rule sets aside, so overriders are defined first (in an
+        # order the override graph allows); with a cycle there is no such order and
+        # the question is skipped (a static finding), so any reading will do.
+        by_standing = self.semantics == "default" and cycle is None
+        up: dict[str, Z] = {}
+        for rule in self._topological(rules) if by_standing else rules:
+            overriders = [s.id for s in rules if rule.id in s.overrides]
+            source = up if by_standing else self.fired
+            up[rule.id] = z3.And(self.fired[rule.id], z3.Not(z3.Or([source[s] for s in overriders])))
+        others = z3.Or([up[r.id] for r in rules if not r.fallback])
+        for rule in rules:
+            stands = z3.Bool(f"stands {rule.id}")
+            self.definitions.append(stands == (z3.And(up[rule.id], z3.Not(others)) if rule.fallback else up[rule.id]))
+            self.standing[rule.id] = stands
+        outcomes = self.book.questions[question].outcomes
+        self.answer[question] = {}
+        for outcome in outcomes:
+            answered = z3.Bool(f"answer {question} = {outcome}")
+            givers = [self.standing[r.id] for r in rules if r.outcome == outcome]
+            self.definitions.append(answered == z3.And(self.asked[question], z3.Or(givers)))
+            self.answer[question][outcome] = answered
+
+    @staticmethod
+    def _topological(rules: list[Rule]) -> list[Rule]:
+        """The rules, each after every rule overriding it (the caller checked there is no cycle)."""
+        done: set[str] = set()
+        order: list[Rule] = []
+        pending = list(rules)
+        while pending:
+            ready = [r for r in pending if all(s.id in done for s in rules if r.id in s.overrides)]
+            assert ready, "override cycle"
+            order += ready
+            done.update(r.id for r in ready)
+            pending = [r for r in pending if r.id not in done]
+        return order
+
+    def datum(self, question: str, key: str) -> Val:
+        """A datum of a question's answer: that of the deciding (first standing) rule."""
+        found = self._data.get((question, key))
+        if found is not None:
+            return found
+        chain = [(self.standing[r.id], self.expr(r.data[key]) if key in r.data else _NOTHING) for r in self.rules_of(question)]
+        kinds = {v.kind for _, v in chain if not z3.is_false(v.known)}
+        if len(kinds) > 1:
+            raise ProofError(f"{question}.{key} is a date for some rules and a text for others")
+        kind = kinds.pop() if kinds else "date"
+        value, known = z3.IntVal(0), _FALSE
+        for stands, val in reversed(chain):
+            value = z3.If(stands, val.value, value)
+            known = z3.If(stands, val.known, known)
+        name_value, name_known = z3.Int(f"datum {question}.{key}"), z3.Bool(f"has datum {question}.{key}")
+        self.definitions += [name_value == value, name_known == known]
+        found = Val(kind, name_value, name_known)
+        self._data[(question, key)] = found
+        return found
+
+    # --- conditions ------------------------------------------------------------------
+
+    def fact(self, name: str) -> Val:
+        """A fact as the flat fact holds it."""
+        slot = self.facts.slots[name]
+        known = self.facts.known[name]
+        if slot.kind == "presence":
+            return Val("bool", _TRUE, known)  # a held document is ``True`` in the flat fact
+        return Val(slot.kind, self.facts.value[name], known)
+
+    def param(self, name: str) -> Val:
+        """A parameter's value in force on the evaluation date."""
+        values = self.book.parameters[name].values
+        kinds = {"text" if isinstance(v.value, str) else "date" for v in values}
+        if len(kinds) > 1:
+            raise ProofError(f"parameter {name} changes kind between its dated values")
+        encoded = [self._literal(v.value).value for v in values]
+        value = encoded[0]
+        for dated, term in zip(values[1:], encoded[1:], strict=True):
+            assert dated.since is not None
+            value = z3.If(self.day >= dated.since.toordinal(), term, value)
+        return Val(kinds.pop(), value, _TRUE)
+
+    def _literal(self, value: date | bool | int | str) -> Val:
+        if isinstance(value, bool):
+            return Val("bool", z3.BoolVal(value), _TRUE)
+        if isinstance(value, date):
+            return Val("date", z3.IntVal(value.toordinal()), _TRUE)
+        if isinstance(value, int):
+            return Val("date", z3.IntVal(value), _TRUE)  # a number compares as a day number does
+        return Val("text", z3.IntVal(self.texts.code(value)), _TRUE)
+
+    def operand(self, operand: object) -> Val:
+        """The value a comparison's right-hand side stands for."""
+        if isinstance(operand, ParamRef):
+            return self.param(operand.param)
+        if isinstance(operand, FactRef):
+            return self.fact(operand.fact)
+        if isinstance(operand, OutcomeDataRef):
+            return self.datum(operand.outcome, operand.data)
+        assert isinstance(operand, (date, bool, int, str))
+        return self._literal(operand)
+
+    def condition(self, condition: Condition) -> Z:
+        """Whether a condition holds (as ``conditions.holds``)."""
+        if isinstance(condition, AnyOf):
+            return z3.Or([self.condition(c) for c in condition.any])
+        if isinstance(condition, OutcomeIs):
+            return z3.Or([self.answer[condition.outcome][o] for o in condition.is_])
+        if isinstance(condition, Presence):
+            known = self.facts.known[condition.fact]
+            return known if condition.present else z3.Not(known)
+        left, right = self.fact(condition.fact), self.operand(condition.operand)
+        both = z3.And(left.known, right.known)
+        op = condition.operator
+        if op in ("eq", "ne"):
+            same = left.value == right.value if left.kind == right.kind else _FALSE
+            return z3.And(both, same if op == "eq" else z3.Not(same))
+        if left.kind != "date" or right.kind != "date":
+            raise ProofError(f"{condition.fact} {op} compares a {left.kind} with a {right.kind}")
+        relation = {"lt": left.value < right.value, "lte": left.value <= right.value,
+                    "gt": left.value > right.value, "gte": left.value >= right.value}[op]
+        return z3.And(both, relation)
+
+    # --- outcome data ----------------------------------------------------------------
+
+    def _cases(self, count: int | ParamRef) -> list[tuple[Z, int]]:
+        """A count (years, months, days) as (holds on the evaluation date, value) cases."""
+        if isinstance(count, int):
+            return [(_TRUE, count)]
+        values = self.book.parameters[count.param].values
+        cases: list[tuple[Z, int]] = []
+        for i, dated in enumerate(values):
+            start = _TRUE if dated.since is None else self.day >= dated.since.toordinal()
+            later = values[i + 1].since if i + 1 < len(values) else None
+            until = _TRUE if later is None else self.day < later.toordinal()
+            assert isinstance(dated.value, int)
+            cases.append((z3.And(start, until), dated.value))
+        return cases
+
+    @staticmethod
+    def _select(cases: list[tuple[Z, Z]]) -> Z:
+        value = cases[-1][1]
+        for holds, term in reversed(cases[:-1]):
+            value = z3.If(holds, term, value)
+        return value
+
+    def expr(self, expr: Expr) -> Val:
+        """An outcome datum's value (as ``expressions.evaluate_expr``)."""
+        if isinstance(expr, (ParamRef, FactRef, OutcomeDataRef)):
+            val = self.operand(expr)
+            # evaluate_expr keeps texts and day numbers; a flag is no datum.
+            return _NOTHING if val.kind == "bool" else val
+        if isinstance(expr, (MinOf, MaxOf)):
+            items = [v for v in (self.expr(e) for e in (expr.min if isinstance(expr, MinOf) else expr.max)) if v.kind == "date"]
+            value, known = z3.IntVal(0), _FALSE
+            for item in items:
+                better = item.value < value if isinstance(expr, MinOf) else item.value > value
+                value = z3.If(item.known, z3.If(z3.And(known, z3.Not(better)), value, item.value), value)
+                known = z3.Or(known, item.known)
+            return Val("date", value, known)
+        if isinstance(expr, (DayBefore, DayAfter)):
+            inner = self.expr(expr.day_before if isinstance(expr, DayBefore) else expr.day_after)
+            if inner.kind != "date":
+                return _NOTHING
+            return Val("date", inner.value + (-1 if isinstance(expr, DayBefore) else 1), inner.known)
+        if isinstance(expr, PeriodEnd):
+            spec = expr.period_end
+            start = self.expr(spec.start)
+            if start.kind != "date":
+                return _NOTHING
+            cases = []
+            for (y_holds, years), (m_holds, months) in itertools.product(self._cases(spec.years), self._cases(spec.months)):
+                if years < 0 or months < 0 or years == months == 0:
+                    raise ProofError(f"a period of {years} years and {months} months has no last day")
+                end = self.calendar.period_end(start.value, start.known, years=years, months=months)
+                cases.append((z3.And(y_holds, m_holds), end))
+            return Val("date", self._select(cases), start.known)
+        if isinstance(expr, WithinDays):
+            start = self.expr(expr.within_days.start)
+            if start.kind != "date":
+                return _NOTHING
+            cases = []
+            for holds, days in self._cases(expr.within_days.days):
+                if days < 1:
+                    raise ProofError(f"a deadline within {days} days has no last day")
+                cases.append((holds, start.value + days))
+            return Val("date", self._select(cases), start.known)
+        if isinstance(expr, MonthEnd):
+            start = self.expr(expr.month_end.start)
+            if start.kind != "date":
+                return _NOTHING
+            cases = []
+            for holds, months in self._cases(expr.month_end.months):
+                if months < 0:
+                    raise ProofError(f"{months} months after a month is no month")
+                cases.append((holds, self.calendar.month_end(start.value, start.known, months=months)))
+            return Val("date", self._select(cases), start.known)
+        return self._literal(expr)
+
