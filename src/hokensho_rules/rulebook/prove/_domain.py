@@ -22,11 +22,12 @@ __all__ = ["DOMAIN", "ORDERED"]
 ORDERED: tuple[tuple[str, str, bool], ...] = (
     ("member.enrolled_on", "member.loss_on", True),
     ("paper_card.issued_on", "paper_card.expires_on", False),
-    ("paper_card.issued_on", "paper_card.details_changed_on", False),
     ("paper_card.issued_on", "paper_card.lost_on", False),
     ("paper_card.issued_on", "paper_card.returned_on", False),
     ("my_number_card.registered_for_insurance_on", "my_number_card.registration_cancelled_on", False),
+    ("certificate.issued_on", "certificate.takes_effect_on", False),
     ("certificate.issued_on", "certificate.expires_on", False),
+    ("certificate.takes_effect_on", "certificate.expires_on", False),
     ("certificate.issued_on", "certificate.returned_on", False),
 )
 

@@ -26,11 +26,13 @@ from ..schema import (
     Condition,
     DayAfter,
     DayBefore,
+    DaysBefore,
     Expr,
     FactRef,
     MaxOf,
     MinOf,
     MonthEnd,
+    OnOrAfter,
     OutcomeDataRef,
     OutcomeIs,
     ParamRef,
@@ -85,7 +87,7 @@ def _strings(rulebook: Rulebook) -> Iterator[str]:
             nodes.extend(node.any)
         elif isinstance(node, Compare):
             nodes.append(node.operand)
-        elif isinstance(node, (MinOf, MaxOf, DayBefore, DayAfter, PeriodEnd, WithinDays, MonthEnd)):
+        elif isinstance(node, (MinOf, MaxOf, DayBefore, DayAfter, PeriodEnd, WithinDays, DaysBefore, OnOrAfter, MonthEnd)):
             nodes.extend(inner for _, inner in sub_exprs(node))
 
 
@@ -357,6 +359,16 @@ class Encoding:
                     raise ProofError(f"a deadline within {days} days has no last day")
                 cases.append((holds, start.value + days))
             return Val("date", self._select(cases), start.known)
+        if isinstance(expr, DaysBefore):
+            end = self.expr(expr.days_before.start)
+            if end.kind != "date":
+                return _NOTHING
+            return Val("date", self._select([(holds, end.value - days) for holds, days in self._cases(expr.days_before.days)]), end.known)
+        if isinstance(expr, OnOrAfter):
+            day, bound = self.expr(expr.on_or_after.date), self.expr(expr.on_or_after.from_)
+            if day.kind != "date" or bound.kind != "date":
+                return _NOTHING
+            return Val("date", day.value, z3.And(day.known, bound.known, day.value >= bound.value))
         if isinstance(expr, MonthEnd):
             start = self.expr(expr.month_end.start)
             if start.kind != "date":
