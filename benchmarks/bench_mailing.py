@@ -36,7 +36,7 @@ def population(n: int, employers: int, seed: int) -> list[Member]:
         for _ in range(min(rng.choices(SIZES, WEIGHTS)[0], n - len(people))):
             voluntary = rng.random() < 0.03
             people.append(Member(
-                id=f"M{len(people):07d}", kind="insured", enrolled_on=date(2020, 4, 1),
+                id=f"M{len(people):07d}", kind="insured", enrolled_on=date(2020, 4, 1), my_number_held=True,
                 employer=None if voluntary else employer, household=household, voluntary_continuation=voluntary,
             ))
     rng.shuffle(people)

@@ -24,7 +24,7 @@ print()
 print(actions.render("ja", limit=15))
 print()
 
-# The initial mailing of eligibility notices (EN-1), planned as ML-1..ML-3 say.
-initial = [m for m in membership if book.evaluate(m, on)["notice.mailing"].outcome == "initial"]
-plan = hr.plan_mailing(initial, book, on=on)
+# The initial mailing of eligibility notices (EN-1), planned as ML-1..ML-3 say: the
+# plan holds the members the rules assign to it and lists the others apart.
+plan = hr.plan_mailing(membership, book, on=on, mailing="initial")
 print(plan.render("ja"))

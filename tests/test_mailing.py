@@ -30,8 +30,9 @@ ON = date(2024, 10, 23)  # the seed's shipping day (§2-1 発送予定日)
 def member(
     member_id: str, employer: str | None = "E1", household: str | None = None, *, voluntary: bool = False
 ) -> hr.Member:
+    # On the roll at the snapshot with a My Number held: in the initial mailing (EN-1).
     return hr.Member(
-        id=member_id, kind="insured", enrolled_on=date(2020, 4, 1),
+        id=member_id, kind="insured", enrolled_on=date(2020, 4, 1), my_number_held=True,
         employer=None if voluntary else employer, household=household, voluntary_continuation=voluntary,
     )
 
@@ -261,17 +262,23 @@ def _route_of(m: hr.Member) -> str | None:
     return None if m.voluntary_continuation else m.employer
 
 
+# Populations of hundreds, each member evaluated: fewer examples keep these to seconds.
+populations_settings = settings(max_examples=40)
+
+
+@populations_settings
 @given(populations())
 def test_every_member_is_in_exactly_one_envelope(book: hr.Rulebook, people: list[hr.Member]) -> None:
     plan = hr.plan_mailing(people, book, on=ON)
     placed = Counter(i for e in plan.envelopes for i in e.member_ids)
-    assert placed == Counter(m.id for m in people)
+    assert placed == Counter(m.id for m in people) and not plan.left_out
     assert sum(c.members for c in plan.counts().values()) == len(people) == plan.members
     assert sum(len(p.envelopes) for p in plan.parcels) == sum(1 for e in plan.envelopes if not e.direct)
     assert all(e.route == p.employer for p in plan.parcels for e in p.envelopes)
     assert all(e.direct for e in plan.direct)
 
 
+@populations_settings
 @given(populations())
 def test_envelopes_follow_ml1_and_ml3(book: hr.Rulebook, people: list[hr.Member]) -> None:
     limit = MailingLimits.from_params(book.params_on(ON)).household_envelope_max_members
@@ -291,6 +298,7 @@ def test_envelopes_follow_ml1_and_ml3(book: hr.Rulebook, people: list[hr.Member]
         assert len(inside) == (group if group <= limit else 1)
 
 
+@populations_settings
 @given(populations())
 def test_parcels_follow_ml2(book: hr.Rulebook, people: list[hr.Member]) -> None:
     limits = MailingLimits.from_params(book.params_on(ON))
@@ -310,6 +318,7 @@ def test_parcels_follow_ml2(book: hr.Rulebook, people: list[hr.Member]) -> None:
         assert [(p.index, p.of) for p in parcels] == [(i, len(parcels)) for i in range(1, len(parcels) + 1)]
 
 
+@populations_settings
 @given(populations())
 def test_the_plan_is_the_same_for_any_input_order(book: hr.Rulebook, people: list[hr.Member]) -> None:
     assert hr.plan_mailing(people, book, on=ON) == hr.plan_mailing(sorted(people, key=lambda m: m.id), book, on=ON)
@@ -319,7 +328,26 @@ def test_the_plan_is_the_same_for_any_input_order(book: hr.Rulebook, people: lis
 @given(st.lists(st.integers(0, 12), unique=True, max_size=6).flatmap(
     lambda ids: st.tuples(*(any_member(member_id=f"G{i}") for i in ids))
 ))
-def test_any_valid_member_is_mailed(book: hr.Rulebook, people: tuple[hr.Member, ...]) -> None:
-    plan = hr.plan_mailing(people, book, on=ON)
-    assert sorted(i for e in plan.envelopes for i in e.member_ids) == sorted(m.id for m in people)
-    assert all(plan.envelope_of(m.id).direct == (_route_of(m) is None) for m in people)
+def test_a_plan_holds_exactly_the_members_its_mailing_assigns_and_lists_the_rest_with_why(
+    book: hr.Rulebook, people: tuple[hr.Member, ...]
+) -> None:
+    # Ruling X-15: the plan of a mailing is the members notice.mailing assigns to it.
+    for mailing in ("initial", "later_batch", "on_enrolment"):
+        plan = hr.plan_mailing(people, book, on=ON, mailing=mailing)
+        assigned = {m.id for m in people if book.evaluate(m, ON)["notice.mailing"].outcome == mailing}
+        assert sorted(i for e in plan.envelopes for i in e.member_ids) == sorted(assigned)
+        assert all(plan.envelope_of(i).direct == (_route_of(m) is None) for m in people if (i := m.id) in assigned)
+        assert [row.member_id for row in plan.left_out] == sorted(m.id for m in people if m.id not in assigned)
+        assert all(row.verdict.question == "notice.mailing" and row.verdict.outcome != mailing for row in plan.left_out)
+
+
+def test_a_member_without_a_my_number_held_is_left_out_of_the_initial_mailing_with_the_reason(book: hr.Rulebook) -> None:
+    unknown = hr.Member(id="U1", kind="insured", enrolled_on=date(2020, 4, 1), employer="E1")
+    plan = hr.plan_mailing([member("A"), unknown], book, on=ON)
+    assert plan.members == 1 and [row.to_dict() for row in plan.left_out] == [
+        {"member_id": "U1", "mailing": "none_my_number_not_held", "rule_id": "EN-2"},
+    ]
+    assert "この便の対象外 1 人：送付しない（マイナンバーの届出がない） 1" in plan.render("ja")
+    assert "Not in this mailing: 1 members" in plan.render("en")
+    with pytest.raises(ValueError, match="mailing must be one of initial, .*got 'monthly'"):
+        hr.plan_mailing([member("A")], book, on=ON, mailing="monthly")

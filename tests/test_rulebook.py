@@ -201,3 +201,15 @@ def test_a_date_beyond_the_calendar_names_member_question_and_rule(book: hr.Rule
     member = hr.Member(id="M9", kind="insured", enrolled_on=date(2020, 4, 1))
     with pytest.raises(ValueError, match="member M9, question certificate.issuance, on 9999-01-01: rule EC-1"):
         book.evaluate(member, date(9999, 1, 1))
+
+
+def test_asking_some_questions_runs_only_what_they_need_and_gives_the_same_answers(book: hr.Rulebook) -> None:
+    member = MEMBER.model_copy(update={"my_number_held": True})
+    full = book.evaluate(member, date(2024, 10, 23))
+    some = book.evaluate(member, date(2024, 10, 23), questions=["notice.status"])
+    assert "notice.mailing" in some and "certificate.issuance" not in some
+    assert {q: v.outcome for q, v in some.items()} == {q: full[q].outcome for q in some}
+    with pytest.raises(ValueError, match="unknown: 'notice.colour'"):
+        book.evaluate(member, date(2024, 10, 23), questions=["notice.colour"])
+    with pytest.raises(TypeError, match="not a str"):
+        book.evaluate(member, date(2024, 10, 23), questions="notice.status")

@@ -6,32 +6,39 @@ the courier are parameters of ``rules/seed/mailing.yaml``; this module only appl
 
 >>> from datetime import date
 >>> import hokensho_rules as hr
->>> people = [hr.Member(id=f"M{i}", kind="insured", enrolled_on=date(2020, 4, 1),
+>>> people = [hr.Member(id=f"M{i}", kind="insured", enrolled_on=date(2020, 4, 1), my_number_held=i > 0,
 ...                     employer="E1", household="H1") for i in range(3)]
->>> plan = hr.plan_mailing(people, on=date(2024, 10, 23))
+>>> plan = hr.plan_mailing(people, on=date(2024, 10, 23), mailing="initial")
 >>> plan.envelope_of("M2").member_ids, plan.parcels[0].packaging
-(('M0', 'M1', 'M2'), 'non_standard_envelope')
+(('M1', 'M2'), 'non_standard_envelope')
+>>> plan.left_out[0].member_id, plan.left_out[0].verdict.outcome
+('M0', 'none_my_number_not_held')
 
-Every member given is mailed: choosing who gets a notice (the seed leaves out members
-whose My Number the insurer does not hold, §2-2 通知対象者) is the caller's job.
+A plan holds exactly the members whom the rules' ``notice.mailing`` assigns to the
+chosen mailing; the others are listed apart, each with the answer that left them out
+(ruling X-15).
 """
 
 from __future__ import annotations
 
 import functools
 import html
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 from typing import Any, Literal
 
-from .decisions import Lang, check_lang
+from .decisions import Lang, Verdict, check_lang
 from .facts import Member, membership
 from .rulebook.book import Rulebook
+from .rulebook.schema import Text
 
-__all__ = ["Envelope", "MailingLimits", "MailingPlan", "Parcel", "RouteCounts", "plan_mailing"]
+__all__ = ["Envelope", "LeftOut", "MailingLimits", "MailingPlan", "Parcel", "RouteCounts", "plan_mailing"]
+
+# The question that assigns each member to a mailing (EN-1 … EN-4).
+MAILING_QUESTION = "notice.mailing"
 
 EnvelopeKind = Literal["household", "individual"]
 Packaging = Literal["non_standard_envelope", "box"]
@@ -112,18 +119,35 @@ class RouteCounts:
     boxes: int
 
 
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A member given to the plan but not in its mailing, and the answer that says why."""
+
+    member_id: str
+    verdict: Verdict
+
+    def to_dict(self) -> dict[str, Any]:
+        """The member, the mailing the rules assign them to and the deciding rule."""
+        return {"member_id": self.member_id, "mailing": self.verdict.outcome, "rule_id": self.verdict.rule_id}
+
+
 @dataclass(frozen=True)
 class MailingPlan:
-    """Every envelope of a mailing, packed per employer, plus those mailed directly.
+    """Every envelope of one mailing, packed per employer, plus those mailed directly.
 
+    ``mailing`` is the outcome of ``notice.mailing`` planned (e.g. ``"initial"``);
+    ``left_out`` lists, by member id, the members the rules assign elsewhere.
     ``parcels`` are ordered by employer then index; envelopes everywhere by household
     (named households first, then members without one) then member id.
     """
 
     on: date
+    mailing: str
     limits: MailingLimits
     parcels: tuple[Parcel, ...]
     direct: tuple[Envelope, ...]
+    left_out: tuple[LeftOut, ...] = ()
+    labels: Mapping[str, Text] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def envelopes(self) -> tuple[Envelope, ...]:
@@ -168,12 +192,13 @@ class MailingPlan:
     def render(self, lang: Lang = "ja") -> str:
         """A text summary: totals, the rules applied, and one line per employer."""
         check_lang(lang)
-        return "\n".join(_render_lines(self, _TEXT[lang]))
+        return "\n".join(_render_lines(self, lang))
 
     def __repr__(self) -> str:
         return (
-            f"MailingPlan(on={self.on.isoformat()}, members={self.members}, "
-            f"envelopes={len(self.envelopes)}, parcels={len(self.parcels)}, direct={len(self.direct)})"
+            f"MailingPlan({self.mailing!r}, on={self.on.isoformat()}, members={self.members}, "
+            f"envelopes={len(self.envelopes)}, parcels={len(self.parcels)}, direct={len(self.direct)}, "
+            f"left_out={len(self.left_out)})"
         )
 
     def _repr_html_(self) -> str:
@@ -187,12 +212,17 @@ class MailingPlan:
         return f"<p>{html.escape(repr(self))}</p><table><tr>{head}</tr>{body}</table>"
 
 
-def plan_mailing(members: Iterable[Member], rulebook: Rulebook | None = None, *, on: date) -> MailingPlan:
-    """Put every member's notice in an envelope and pack the envelopes per employer.
+def plan_mailing(
+    members: Iterable[Member], rulebook: Rulebook | None = None, *, on: date, mailing: str = "initial"
+) -> MailingPlan:
+    """Plan one mailing of the notices: envelopes for its members, packed per employer.
 
-    ``on`` is the day whose parameters apply (``rulebook.params_on(on)``), usually the
-    day the mailing leaves; it is required so that a plan never depends on the clock.
-    ``rulebook`` defaults to ``Rulebook.load()``.
+    ``mailing`` is an outcome of the question ``notice.mailing`` (``"initial"``,
+    ``"later_batch"``, ``"on_enrolment"``); the plan holds exactly the members the
+    rules assign to it on ``on`` and lists the others in ``left_out`` with their answer.
+    ``on`` is also the day whose parameters apply (usually the day the mailing leaves);
+    it is required so that a plan never depends on the clock. ``rulebook`` defaults to
+    ``Rulebook.load()``.
 
     Route: the member's employer, or direct mail from the insurer for a voluntary
     continuation insured or a member with no employer (ML-3). Members sharing a route
@@ -202,16 +232,28 @@ def plan_mailing(members: Iterable[Member], rulebook: Rulebook | None = None, *,
     envelope when at most ``parcel_envelope_max``, else in boxes of ``box_capacity``
     filled in order (ML-2).
 
-    Raises TypeError for anything that is not a Member and ValueError naming a member
-    id given twice.
+    Raises TypeError for anything that is not a Member, ValueError naming a member id
+    given twice or a ``mailing`` that is no outcome of ``notice.mailing``.
     """
     day = _plan_day(on)
     book = rulebook if rulebook is not None else Rulebook.load()
+    outcomes = book.questions[MAILING_QUESTION].outcomes
+    if mailing not in outcomes:
+        raise ValueError(f"mailing must be one of {', '.join(outcomes)}, got {mailing!r}")
     limits = MailingLimits.from_params(book.params_on(day))
-    by_route = _envelopes_by_route(membership(members), limits.household_envelope_max_members)
+    mailed: list[Member] = []
+    left_out: list[LeftOut] = []
+    for member in membership(members):
+        verdict = book.evaluate(member, day, questions=(MAILING_QUESTION,))[MAILING_QUESTION]
+        if verdict.outcome == mailing:
+            mailed.append(member)
+        else:
+            left_out.append(LeftOut(member.id, verdict))
+    by_route = _envelopes_by_route(mailed, limits.household_envelope_max_members)
     employers = {route: envelopes for route, envelopes in by_route.items() if route is not None}
     parcels = tuple(p for employer in sorted(employers) for p in _parcels(employer, employers[employer], limits))
-    return MailingPlan(on=day, limits=limits, parcels=parcels, direct=tuple(by_route.get(None, ())))
+    left_out.sort(key=lambda row: row.member_id)
+    return MailingPlan(day, mailing, limits, parcels, tuple(by_route.get(None, ())), tuple(left_out), outcomes)
 
 
 # --- input ------------------------------------------------------------------------
@@ -327,7 +369,8 @@ def _row(envelope: Envelope, number: int, parcel: Parcel | None) -> dict[str, An
 
 _TEXT: dict[str, dict[str, str]] = {
     "ja": {
-        "title": "資格情報のお知らせ 送付計画（{on} 時点の規定）",
+        "title": "資格情報のお知らせ 送付計画：{mailing}（{on} 時点の規定）",
+        "left_out": "この便の対象外 {n:,} 人：{reasons}",
         "totals": "加入者 {members:,} 人・封筒 {envelopes:,} 通（世帯 {household:,} 通・個人 {individual:,} 通）",
         "ml1": "ML-1: {max} 人までの世帯は 1 通にまとめ、{over} 人以上の世帯は全員個人ごとに封入",
         "ml2": "ML-2: 事業所ごとに {parcel_max} 通までは定形外封筒、{over} 通以上は段ボール箱"
@@ -341,7 +384,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "加入者 {members:,} 人・封筒 {envelopes:,} 通",
     },
     "en": {
-        "title": "Mailing plan of the eligibility notices (rules in force on {on})",
+        "title": "Mailing plan of the eligibility notices: {mailing} (rules in force on {on})",
+        "left_out": "Not in this mailing: {n:,} members: {reasons}",
         "totals": "{members:,} members, {envelopes:,} envelopes ({household:,} household, {individual:,} individual)",
         "ml1": "ML-1: a household of up to {max} shares one envelope; from {over} members each gets their own",
         "ml2": "ML-2: per employer, up to {parcel_max} envelopes in one non-standard envelope, "
@@ -357,12 +401,12 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def _render_lines(plan: MailingPlan, text: Mapping[str, str]) -> list[str]:
-    limits, counts = plan.limits, plan.counts()
+def _render_lines(plan: MailingPlan, lang: Lang) -> list[str]:
+    text, limits, counts = _TEXT[lang], plan.limits, plan.counts()
     employers = {k: c for k, c in counts.items() if k is not None}
     everyone = _route_counts(plan.envelopes, plan.parcels)
     lines = [
-        text["title"].format(on=plan.on.isoformat()),
+        text["title"].format(on=plan.on.isoformat(), mailing=_outcome_label(plan, plan.mailing, lang)),
         text["totals"].format(
             members=everyone.members, envelopes=everyone.envelopes,
             household=everyone.household_envelopes, individual=everyone.individual_envelopes,
@@ -381,7 +425,16 @@ def _render_lines(plan: MailingPlan, text: Mapping[str, str]) -> list[str]:
         lines.append(text["employer"].format(employer=employer, members=c.members, envelopes=c.envelopes, packing=packing))
     if None in counts:
         lines.append(text["direct"].format(members=counts[None].members, envelopes=counts[None].envelopes))
+    if plan.left_out:
+        reasons = Counter(row.verdict.outcome for row in plan.left_out)
+        shown = ", ".join(f"{_outcome_label(plan, outcome, lang)} {n:,}" for outcome, n in reasons.most_common())
+        lines.append(text["left_out"].format(n=len(plan.left_out), reasons=shown))
     return lines
+
+
+def _outcome_label(plan: MailingPlan, outcome: str, lang: Lang) -> str:
+    label = plan.labels.get(outcome)
+    return outcome if label is None else str(getattr(label, lang))
 
 
 def _packing(text: Mapping[str, str], parcels: Sequence[Parcel]) -> str:

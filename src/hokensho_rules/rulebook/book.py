@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,7 +17,7 @@ from ..engine.compiler import compile_stratum, rule_name
 from ..errors import RuleFileError
 from ..facts import Member, Situation, membership
 from ..flat import Scalar, data_key, encode, flatten, outcome_key
-from .checks import check_exceptions, check_rules, strata
+from .checks import check_exceptions, check_rules, questions_read_by, strata
 from .conditions import Params, all_conditions, referenced_keys
 from .expressions import evaluate_expr
 from .loader import SEED_PACK, available_packs, pack_files, read_rule_file, rules_dir
@@ -170,6 +170,7 @@ class Rulebook:
         self._programs: dict[tuple[object, ...], tuple[_Stratum, ...]] = {}
         self._params: dict[date, Params] = {}
         self._resolutions: dict[tuple[str, tuple[str, ...]], Resolution] = {}
+        self._needed: dict[tuple[str, ...], frozenset[int]] = {}
 
     @classmethod
     def load(cls, packs: Iterable[str] | None = None, *, root: Path | str | None = None) -> Rulebook:
@@ -214,11 +215,15 @@ class Rulebook:
         requires = self.questions[questions[0]].requires
         return _Stratum(questions, rules, DurableRuleset(compile_stratum(rules, params)), requires)
 
-    def evaluate(self, member: Member, on: date, *, situation: Situation | None = None) -> Decision:
+    def evaluate(
+        self, member: Member, on: date, *, situation: Situation | None = None, questions: Collection[str] | None = None
+    ) -> Decision:
         """Decide every question for ``member`` on the date ``on``.
 
         With a ``situation`` (an institution's counter on that day) the questions that
         need one are asked too: what that institution accepts (``presentation.*``).
+        With ``questions``, only the strata holding them and what they read are run:
+        the decision answers at least those (e.g. ``["notice.mailing"]`` for a mailing plan).
 
         Raises :class:`~hokensho_rules.ConflictError` or :class:`~hokensho_rules.GapError`
         (naming the member, question, date and rules) if the rules do not give exactly
@@ -230,11 +235,14 @@ class Rulebook:
             raise TypeError(f"on must be a datetime.date, got {on!r}")
         if situation is not None and not isinstance(situation, Situation):
             raise TypeError(f"situation must be a hokensho_rules.Situation, got {type(situation).__name__}")
+        if isinstance(questions, str):
+            raise TypeError(f"questions must be a list of question ids, e.g. [{questions!r}], not a str")
+        needed = None if questions is None else self._strata_for(tuple(questions))
         params = self.params_on(on)
         fact = flatten(member, on, situation)
         verdicts: dict[str, Verdict] = {}
-        for stratum in self._program(params):
-            if stratum.requires is not None and stratum.requires not in fact:
+        for index, stratum in enumerate(self._program(params)):
+            if (stratum.requires is not None and stratum.requires not in fact) or (needed is not None and index not in needed):
                 continue
             for question, fired in stratum.fired(fact).items():
                 verdict = self._verdict(question, fired, fact, params, member.id, on)
@@ -245,6 +253,18 @@ class Rulebook:
                     fact[data_key(question, datum)] = encode(value)
         ordered = {q: verdicts[q] for q in self.questions if q in verdicts}
         return Decision(member.id, on, ordered, fact, self)
+
+    def _strata_for(self, questions: tuple[str, ...]) -> frozenset[int]:
+        """Indices of the strata that answer ``questions`` and every question they read."""
+        found = self._needed.get(questions)
+        if found is None:
+            unknown = [q for q in questions if q not in self.questions]
+            if unknown:
+                raise ValueError(f"questions must be question ids of this rulebook; unknown: {', '.join(map(repr, unknown))}")
+            wanted = questions_read_by(questions, self.rules)
+            found = frozenset(i for i, group in enumerate(self.strata) if wanted & set(group))
+            self._needed[questions] = found
+        return found
 
     def actions(self, members: Iterable[Member], on: date) -> ActionList:
         """The action list of a membership on ``on``: who must be issued a certificate,

@@ -34,7 +34,7 @@ from .schema import (
     sub_exprs,
 )
 
-__all__ = ["check_exceptions", "check_rules", "strata"]
+__all__ = ["check_exceptions", "check_rules", "questions_read_by", "strata"]
 
 
 class _Checker:
@@ -269,6 +269,20 @@ def _questions_read(rule: Rule) -> Iterator[str]:
         yield from in_condition(condition)
     for expr in rule.data.values():
         yield from in_expr(expr)
+
+
+def questions_read_by(questions: tuple[str, ...], rules: Mapping[str, Rule]) -> set[str]:
+    """``questions`` and every question they read, directly or through others."""
+    reads: dict[str, set[str]] = {}
+    for rule in rules.values():
+        reads.setdefault(rule.question, set()).update(_questions_read(rule))
+    found, todo = set(questions), list(questions)
+    while todo:
+        for read in reads.get(todo.pop(), ()):
+            if read not in found:
+                found.add(read)
+                todo.append(read)
+    return found
 
 
 def _layers(names: list[str], reads: set[tuple[str, str]]) -> list[tuple[str, ...]]:
