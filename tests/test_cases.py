@@ -3,7 +3,7 @@
 A case is one member on one date and the answers the seed rules must give::
 
     - name: a paper card issued on 2024-12-01 is still usable on 2025-12-01   # unique sentence
-      source: [PC-2, Q1]              # RULES.md ids / seed sections the case checks
+      source: [PC-2, Q1]              # rule index ids / seed sections the case checks
       on: 2025-12-01                  # the evaluation date
       member: {id: M1, kind: insured, enrolled_on: 2020-04-01, paper_card: {issued_on: 2024-12-01}}
       situation: {online_verification: true, smartphone: false}   # optional: the institution's counter
@@ -23,8 +23,8 @@ The files are read as YAML 1.2 booleans (only true/false), so the key ``on`` and
 outcomes yes/no stay text; quote "yes"/"no" anyway for readers using plain YAML 1.1.
 Dates are unquoted (2025-12-01) so they load as ``datetime.date``, as the strict models need.
 
-Cases are evaluated under the seed pack only: their expectations come from RULES.md
-Part A, and the Part B amendment packs deliberately change some answers. A case of a
+Cases are evaluated under the seed pack only: their expectations come from the rule
+index's Part A, and the Part B amendment packs deliberately change some answers. A case of a
 Part B change names the packs to load with the seed: ``packs: [b1_paper_card_expiry]``.
 """
 

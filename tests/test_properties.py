@@ -14,8 +14,8 @@ from hokensho_rules.timeline import change_points
 
 BOOK = hr.Rulebook.load()
 ANOTHER_BOOK = hr.Rulebook.load()  # its own compiled rulesets: no state shared through the engine
-ABOLISHED = date(2024, 12, 2)  # RULES.md PC-1
-NO_PAPER_CARD_FROM = date(2025, 12, 2)  # RULES.md PC-3
+ABOLISHED = date(2024, 12, 2)  # index PC-1
+NO_PAPER_CARD_FROM = date(2025, 12, 2)  # index PC-3
 
 
 @given(members(), evaluation_dates(BOOK), situations())

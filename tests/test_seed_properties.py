@@ -13,9 +13,9 @@ from hokensho_rules.testing import evaluation_dates, members, situations
 
 BOOK = hr.Rulebook.load(["seed"])
 IN_FORCE = hr.Rulebook.load()
-B5_FROM, B5_UNTIL = date(2025, 12, 2), date(2026, 7, 31)  # RULES.md B-5, as extended
-LAST_PAPER_CARD_DAY = date(2024, 12, 1)  # RULES.md PC-1
-NO_PAPER_CARD_FROM = date(2025, 12, 2)  # RULES.md PC-3
+B5_FROM, B5_UNTIL = date(2025, 12, 2), date(2026, 7, 31)  # index B-5, as extended
+LAST_PAPER_CARD_DAY = date(2024, 12, 1)  # index PC-1
+NO_PAPER_CARD_FROM = date(2025, 12, 2)  # index PC-3
 NEVER_ALONE = ("presentation.screen_alone", "presentation.pdf_alone", "presentation.notice_alone")
 
 
@@ -42,7 +42,7 @@ def test_presentations_split_every_counter_question_and_imply_a_route_to_care(
 
 @given(members(), st.dates(NO_PAPER_CARD_FROM, date(2031, 12, 31)))
 def test_after_the_ex_officio_issuance_every_early_member_has_a_route_to_care(member: hr.Member, on: date) -> None:
-    # RULES.md EC-1: enrolled on or before 2024-12-01, eligible from 2025-12-02 on.
+    # index EC-1: enrolled on or before 2024-12-01, eligible from 2025-12-02 on.
     if member.enrolled_on > LAST_PAPER_CARD_DAY or BOOK.evaluate(member, on)["member.eligible"].outcome == "no":
         return
     route = BOOK.evaluate(member, on)["coverage.route"]

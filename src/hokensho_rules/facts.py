@@ -185,7 +185,8 @@ class Member(_Facts):
         default=None,
         description="The day the insurer registered the member for online eligibility verification.",
     )
-    # Ids are bounded: the engine hashes only the first 64 KB of a string (ENGINE.md).
+    # Ids are bounded: durable-rules hashes a string by its length modulo 64 KB, so two
+    # long ids that differ late would count as the same fact.
     employer: str | None = Field(
         default=None, min_length=1, max_length=200, description="事業所: the employer's id."
     )

@@ -1,7 +1,7 @@
 """The mailing plan of the eligibility notices (資格情報のお知らせ): envelopes and parcels.
 
 ML-1 puts members into envelopes, ML-2 packs each employer's envelopes into parcels and
-ML-3 says how they travel (RULES.md, seed §2-1 and §2-2). The numbers, the box size and
+ML-3 says how they travel (the rule index, rules/seed/index.yaml; seed §2-1 and §2-2). The numbers, the box size and
 the courier are parameters of ``rules/seed/mailing.yaml``; this module only applies them.
 
 >>> from datetime import date

@@ -1,4 +1,4 @@
-"""The only module that touches durable-rules (see ENGINE.md for why it looks like this).
+"""The only module that touches durable-rules, and the sharp edges it steers around.
 
 We drive the C core directly: no ``Host``, so no timer threads that could run actions
 concurrently; one fixed state per ruleset that is never deleted (deleting a state
