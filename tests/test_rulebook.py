@@ -213,3 +213,11 @@ def test_asking_some_questions_runs_only_what_they_need_and_gives_the_same_answe
         book.evaluate(member, date(2024, 10, 23), questions=["notice.colour"])
     with pytest.raises(TypeError, match="not a str"):
         book.evaluate(member, date(2024, 10, 23), questions="notice.status")
+
+
+def test_rules_that_are_exceptions_to_each_other_in_a_circle_are_refused(rules_copy: Path) -> None:
+    # Whether a rule stands would depend on itself (see resolve): the loader refuses it.
+    edit_rule(rules_copy, "paper_card.yaml", "PC-2", overrides=["PC-4.lost"])
+    with pytest.raises(hr.RuleFileError, match="exceptions to each other in a circle: .*PC-") as caught:
+        hr.Rulebook.load(["seed"], root=rules_copy)
+    assert caught.value.field == "overrides"

@@ -1,0 +1,85 @@
+"""Resolution of the rules that fired for one question: default logic (ruling X-1).
+
+Unit tests on hand-made rules: chains and diamonds of exceptions, fallbacks, conflicts
+and gaps. (The shipped rules are checked against the same semantics by the prover and
+by tests/test_invariants.py.)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import hokensho_rules as hr
+from hokensho_rules.rulebook.resolve import resolve
+from hokensho_rules.rulebook.schema import Rule
+
+ON = date(2025, 1, 1)
+
+
+def rule(rule_id: str, outcome: str, *overrides: str, fallback: bool = False) -> Rule:
+    return Rule.model_validate({
+        "id": rule_id, "implements": ["X-1"], "title": {"ja": "例", "en": "example"},
+        "citation": {"source": "index", "sections": ["X-1"]}, "question": "q.test",
+        "outcome": outcome, "overrides": list(overrides), "fallback": fallback,
+    })
+
+
+def decide(*fired: Rule) -> tuple[str, list[str], list[str]]:
+    """(deciding rule, concurring rules, overridden rules) of ``fired``."""
+    resolution = resolve("q.test", fired, member_id="M1", on=ON)
+    return resolution.deciding.id, [r.id for r in resolution.concurring], [r.id for r in resolution.overridden]
+
+
+def test_an_exception_that_stands_sets_its_base_rule_aside() -> None:
+    assert decide(rule("A-1", "no", "B-1"), rule("B-1", "yes")) == ("A-1", [], ["B-1"])
+
+
+def test_in_a_chain_a_defeated_exception_sets_nothing_aside() -> None:
+    # A is an exception to B, B to C; all fire. A stands, so B does not; B then sets
+    # nothing aside, so C stands again: the same answer concurs...
+    chain = (rule("A-1", "x", "B-1"), rule("B-1", "y", "C-1"), rule("C-1", "x"))
+    assert decide(*chain) == ("A-1", ["C-1"], ["B-1"])
+    # ... and a different answer is a conflict, never a silent answer.
+    with pytest.raises(hr.ConflictError, match="A-1 says 'x'; C-1 says 'y'") as caught:
+        decide(rule("A-1", "x", "B-1"), rule("B-1", "y", "C-1"), rule("C-1", "y"))
+    assert set(caught.value.rule_ids) == {"A-1", "C-1"}
+
+
+def test_in_a_chain_where_the_top_exception_does_not_fire_the_middle_one_decides() -> None:
+    assert decide(rule("B-1", "y", "C-1"), rule("C-1", "x")) == ("B-1", [], ["C-1"])
+
+
+def test_an_exception_to_both_levels_of_a_chain_decides_alone() -> None:
+    chain = (rule("A-1", "x", "B-1", "C-1"), rule("B-1", "y", "C-1"), rule("C-1", "y"))
+    assert decide(*chain) == ("A-1", [], ["B-1", "C-1"])
+
+
+def test_in_a_diamond_the_base_stands_when_both_middle_rules_are_defeated() -> None:
+    # A is an exception to B and C, both exceptions to D.
+    diamond = (rule("A-1", "x", "B-1", "C-1"), rule("B-1", "y", "D-1"), rule("C-1", "y", "D-1"), rule("D-1", "x"))
+    assert decide(*diamond) == ("A-1", ["D-1"], ["B-1", "C-1"])
+
+
+def test_in_a_diamond_one_standing_middle_rule_is_enough_to_set_the_base_aside() -> None:
+    diamond = (rule("A-1", "x", "B-1"), rule("B-1", "y", "D-1"), rule("C-1", "x", "D-1"), rule("D-1", "z"))
+    assert decide(*diamond) == ("A-1", ["C-1"], ["B-1", "D-1"])
+
+
+def test_a_fallback_stands_only_alone() -> None:
+    assert decide(rule("F-1", "none", fallback=True)) == ("F-1", [], [])
+    assert decide(rule("A-1", "yes"), rule("F-1", "none", fallback=True)) == ("A-1", [], [])
+    # A fallback is not "overridden": it simply does not apply beside another answer.
+    assert decide(rule("A-1", "no", "B-1"), rule("B-1", "yes"), rule("F-1", "x", fallback=True)) == ("A-1", [], ["B-1"])
+
+
+def test_the_deciding_rule_is_the_first_standing_one_in_rulebook_order() -> None:
+    assert decide(rule("A-1", "yes"), rule("B-1", "yes")) == ("A-1", ["B-1"], [])
+    assert decide(rule("B-1", "yes"), rule("A-1", "yes")) == ("B-1", ["A-1"], [])
+
+
+def test_nothing_fired_or_everything_set_aside_is_a_gap() -> None:
+    with pytest.raises(hr.GapError, match="member M1, question q.test, on 2025-01-01: no rule gives an answer"):
+        decide()
+
