@@ -1,11 +1,11 @@
 """The rulebook checker that proves, not samples: exactly one answer, always.
 
 :func:`prove` shows, for one :class:`~hokensho_rules.Rulebook`, that every question
-has exactly one answer after resolution — no ``ConflictError``, no ``GapError`` —
-for every member the models accept, on every date, at every counter. It hands the
-rulebook to the SMT solver z3 (``pip install 'hokensho-rules[prove]'``) and asks, per
-question, for a member and a date on which the question fails; "no such member" is
-the proof. A member it finds is a counterexample, checked by running the library's
+has exactly one answer under the default-logic resolution of ``rulebook/resolve.py``
+— no ``ConflictError``, no ``GapError`` — for every member the models accept, on
+every date, at every counter. It hands the rulebook to the SMT solver z3
+(``pip install 'hokensho-rules[prove]'``) and asks, per question, for a member and a
+date on which the question fails; "no such member" is the proof. A member it finds is a counterexample, checked by running the library's
 own ``Rulebook.evaluate`` on it.
 
 What is proved, precisely. For each question q of the rulebook: there is no
@@ -35,21 +35,32 @@ with an unknown side is false); parameters by their value in force on D; outcome
 as ``expressions.evaluate_expr`` computes them, with Civil-Code periods and month ends
 exact (year, month and day of a day number in linear integer arithmetic); the data a
 later question reads are the deciding rule's (the first standing rule in rulebook
-order); and the rules that stand after ``overrides`` (as widened by refinements,
-``Rulebook.rules``) and ``fallback`` per :mod:`._semantics`, in the reading the
-library's ``resolve`` implements (asked at run time) unless ``semantics`` is given.
+order). Which fired rules stand is the default logic of ``rulebook.resolve`` (its
+module docstring; the library has no other reading): a rule stands iff it fired and
+none of its exceptions (the rules whose ``overrides``, as widened by refinements in
+``Rulebook.rules``, name it) stands; a ``fallback`` rule stands only when no other
+rule does. A question has exactly one answer iff some rule stands and every standing
+rule gives the same outcome: exactly when ``resolve`` returns instead of raising.
 
-How it is checked. One solver holds the formulas of the whole rulebook: per fact a
-value (an integer day number for a date, a Boolean for a flag, an integer code for a
-text) and a "known" Boolean; per rule a Boolean "fired" (its conditions) and
-"stands"; per question and outcome a Boolean "answered". For each question one query
-asks for a failure; unsatisfiable is the proof. A model is turned back into a
-``Member`` (and ``Situation``) and date, made readable (dates near the legal ones,
-documents left out where the failure does not need them), run through
-``Rulebook.evaluate``, and blocked, and the query is asked again, up to
-``max_failures``. With ``regions=True`` every set of a question's rules that fire
-together for some member and date is enumerated as well and resolved by the library's
-``resolve``, which must agree with the encoding on each.
+The encoding (``_encode``). One z3 formula holds the whole rulebook in quantifier-free
+linear integer arithmetic: per fact a value (an integer day number for a date, a
+Boolean for a flag, an integer code for a text) and a "known" Boolean; per rule a
+Boolean "fired" (its conditions) and a Boolean "stands", defined from the "fired" of
+its question's rules by ``_encode.standing``, resolve's recursion unrolled along the
+exceptions (finite: the loader rejects exceptions in a circle); per question and
+outcome a Boolean "answered" (asked, and some rule giving that outcome stands).
+tests/test_prove_encoding.py checks "stands" against ``resolve.standing_rules`` and
+``resolve`` on every set of fired rules of every question, and the whole encoding
+against ``Rulebook.evaluate`` on generated members.
+
+How it is checked. For each question one query asks the solver for a failure;
+unsatisfiable is the proof. A model is turned back into a ``Member`` (and
+``Situation``) and date, made readable (dates near the legal ones, documents left out
+where the failure does not need them), run through ``Rulebook.evaluate``, and blocked,
+and the query is asked again, up to ``max_failures``. With ``regions=True`` every set
+of a question's rules that fire together for some member and date is enumerated as
+well and resolved by the library's ``resolve``, which must have the same rules
+standing as the encoding on each.
 
 What is assumed. That the durable-rules engine fires exactly the rules whose
 conditions ``conditions.holds`` finds true (the library's tests check this on
@@ -58,17 +69,14 @@ engine the same way). The encoding is exact — there is no coarser abstraction 
 refine — so every counterexample should be confirmed by ``Rulebook.evaluate``;
 ``Failure.confirmed`` says whether it was. An unconfirmed failure (status
 ``unconfirmed``) means the encoding and the library disagree: a prover bug to report,
-never a reason to trust or blame the rules. Failures under a reading of ``overrides``
-other than the library's cannot be confirmed, and say so.
+never a reason to trust or blame the rules.
 
 Not covered: errors that are not conflicts or gaps (a datum beyond the calendar,
-engine failures), and questions whose rules override each other in a cycle (skipped).
-
-Static checks (names, citations, titles in both languages, exceptions naming rules
-of their own question, no cycle between questions) are made by
-``Rulebook.load`` (``rulebook.checks``); :func:`static_problems` adds what the
-loader does not check: rules citing no section, and rules overriding each other in
-a cycle (under the default-logic reading a cycle has no meaning).
+engine failures). Not checked again: what ``Rulebook`` checks on load
+(``rulebook.checks``): names, citations of a known source and its sections, ids of
+the rule index, titles, exceptions naming rules of their own question, no cycle
+between questions and no circle of exceptions. A rulebook failing them is never
+built, so the prover has no static findings of its own.
 """
 
 from __future__ import annotations
@@ -79,20 +87,15 @@ from pathlib import Path
 from ..book import Rulebook
 from ..loader import SEED_PACK, available_packs, rules_dir
 from ._report import Failure, ProofReport, QuestionProof
-from ._semantics import SEMANTICS, Semantics, library_semantics, override_cycle
 
 __all__ = [
-    "SEMANTICS",
     "Failure",
     "ProofReport",
     "ProverUnavailable",
     "QuestionProof",
-    "Semantics",
-    "library_semantics",
     "prove",
     "prove_all",
     "shipped_rulebooks",
-    "static_problems",
 ]
 
 
@@ -100,42 +103,26 @@ class ProverUnavailable(ImportError):
     """z3 is not installed: ``pip install 'hokensho-rules[prove]'``."""
 
 
-def static_problems(rulebook: Rulebook) -> tuple[str, ...]:
-    """What the loader's checks leave to the prover: uncited rules and override cycles."""
-    found: list[str] = []
-    for rule in rulebook.rules.values():
-        if not rule.citation.sections:
-            found.append(f"rule {rule.id} cites {rule.citation.source} but no section of it")
-    for question in rulebook.questions:
-        cycle = override_cycle([r for r in rulebook.rules.values() if r.question == question])
-        if cycle is not None:
-            found.append(f"{question}: rules override each other in a cycle: {' -> '.join(cycle)}")
-    return tuple(found)
-
-
 def prove(
     rulebook: Rulebook,
     *,
-    semantics: Semantics | None = None,
     max_failures: int = 3,
     timeout_s: float = 300.0,
     regions: bool = False,
 ) -> ProofReport:
     """Prove that every question of ``rulebook`` has exactly one answer, or find where not.
 
-    ``semantics`` is the reading of ``overrides`` (``"default"`` or ``"fired"``, see
-    :mod:`._semantics`); by default, the one the library's ``resolve`` implements.
     At most ``max_failures`` failures are reported per question (each a different set
     of standing rules); ``timeout_s`` bounds each solver query (a question whose query
     times out is ``unknown``, not proved). With ``regions``, every set of rules of a
     question that fire together for some member and date is also enumerated and
     resolved by the library's ``resolve`` (slower: the figure the issue calls regions,
-    and a check that the encoding reads ``overrides`` as ``resolve`` does).
+    and a check that the encoding has the same rules standing as ``resolve``).
 
-    Raises :class:`ProverUnavailable` if z3 is not installed.
+    Raises :class:`ProverUnavailable` if z3 is not installed, and ``ValueError`` if a
+    rule uses the vocabulary in a way the prover cannot encode faithfully (a datum that
+    is a date for some rules and a text for others, a period with no last day).
     """
-    if semantics is not None and semantics not in SEMANTICS:
-        raise ValueError(f"semantics must be one of {', '.join(SEMANTICS)}, got {semantics!r}")
     if max_failures < 1:
         raise ValueError(f"max_failures must be at least 1, got {max_failures}")
     try:
@@ -146,16 +133,7 @@ def prove(
         raise ProverUnavailable(
             "proving a rulebook needs the SMT solver z3: pip install 'hokensho-rules[prove]' (or z3-solver)"
         ) from None
-    library = library_semantics()
-    return prove_rulebook(
-        rulebook,
-        semantics or library,
-        library,
-        max_failures=max_failures,
-        timeout_ms=max(1, int(timeout_s * 1000)),
-        regions=regions,
-        static=static_problems(rulebook),
-    )
+    return prove_rulebook(rulebook, max_failures=max_failures, timeout_ms=max(1, int(timeout_s * 1000)), regions=regions)
 
 
 def shipped_rulebooks(root: Path | str | None = None) -> list[tuple[str, ...]]:
@@ -169,7 +147,6 @@ def shipped_rulebooks(root: Path | str | None = None) -> list[tuple[str, ...]]:
 def prove_all(
     root: Path | str | None = None,
     *,
-    semantics: Semantics | None = None,
     max_failures: int = 3,
     timeout_s: float = 300.0,
     regions: bool = False,
@@ -177,4 +154,4 @@ def prove_all(
     """:func:`prove` each of :func:`shipped_rulebooks`, each loaded from ``root``."""
     for packs in shipped_rulebooks(root):
         book = Rulebook.load(packs, root=root)
-        yield prove(book, semantics=semantics, max_failures=max_failures, timeout_s=timeout_s, regions=regions)
+        yield prove(book, max_failures=max_failures, timeout_s=timeout_s, regions=regions)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from ...errors import RuleFileError
 from ..book import Rulebook
-from . import SEMANTICS, ProofReport, ProverUnavailable, prove, shipped_rulebooks
+from . import ProofReport, ProverUnavailable, prove, shipped_rulebooks
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,8 +26,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--packs", action="append", metavar="A,B,…",
                         help="a rulebook as comma-separated packs (repeatable); default: every shipped rulebook")
     parser.add_argument("--root", help="a rules/ folder to read instead of the shipped one")
-    parser.add_argument("--semantics", choices=SEMANTICS,
-                        help="reading of overrides (default: the one the library's resolve implements)")
     parser.add_argument("--max-failures", type=int, default=3, help="failures reported per question (default 3)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per solver query (default 300)")
     parser.add_argument("--regions", action="store_true",
@@ -39,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for packs in books:
             book = Rulebook.load(packs, root=args.root)
-            report = prove(book, semantics=args.semantics, max_failures=args.max_failures,
+            report = prove(book, max_failures=args.max_failures,
                            timeout_s=args.timeout, regions=args.regions)
             reports.append(report)
             if not args.json:

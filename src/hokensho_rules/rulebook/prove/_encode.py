@@ -3,15 +3,17 @@
 Mirrors, construct by construct, what ``Rulebook.evaluate`` does on the flat fact:
 ``conditions.holds`` for conditions (a comparison with an unknown side is false),
 ``expressions.evaluate_expr`` for outcome data (unknown inputs propagate, ``min`` and
-``max`` skip them), ``resolve`` for which fired rules stand (see ``_semantics``), and
-the deciding rule (the first standing one in rulebook order) for the data later
-questions read. Parameters take the value in force on the evaluation date.
+``max`` skip them), ``resolve``'s default logic for which fired rules stand
+(:func:`standing`), and the deciding rule (the first standing one in rulebook order)
+for the data later questions read. Parameters take the value in force on the
+evaluation date.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,9 +49,8 @@ from ._calendar import Calendar, Z
 from ._domain import DOMAIN
 from ._facts import FactVars, TextCodes
 from ._model import DATE_FACT
-from ._semantics import Semantics, override_cycle
 
-__all__ = ["Encoding", "ProofError", "Val"]
+__all__ = ["Encoding", "ProofError", "Val", "standing"]
 
 
 class ProofError(ValueError):
@@ -114,18 +115,45 @@ def _margin(rulebook: Rulebook) -> int:
     return total
 
 
-class Encoding:
-    """The formulas of one rulebook under one reading of ``overrides``.
+def standing(rules: Sequence[Rule], fired: Mapping[str, Z]) -> tuple[dict[str, Z], dict[str, Z]]:
+    """Which of one question's ``rules`` stand, given a formula per rule for "it fired".
 
-    ``fired[r]``/``standing[r]`` are Bool constants per rule; ``answer[q][o]`` holds
-    when outcome ``o`` of question ``q`` has a standing rule; ``asked[q]`` when ``q``
+    ``resolve``'s default logic, over formulas instead of a list of fired rules.
+    Returns two formulas per rule id:
+
+    - ``up``: it stands as :func:`~hokensho_rules.rulebook.resolve.standing_rules`
+      says, before fallbacks are set aside: it fired and none of its exceptions (the
+      rules whose ``overrides``, as widened by refinements, name it) is up;
+    - ``stands``: it stands as ``resolve`` says: ``up``, and for a ``fallback`` rule,
+      no rule that is not a fallback is up.
+
+    The recursion ends because the loader rejects exceptions in a circle
+    (``checks.check_exceptions``). tests/test_prove_encoding.py checks both against
+    ``standing_rules`` and ``resolve`` on every set of fired rules.
+    """
+    exceptions = {r.id: [e.id for e in rules if r.id in e.overrides] for r in rules}
+
+    @functools.cache
+    def is_up(rule_id: str) -> Z:
+        return z3.And(fired[rule_id], z3.Not(z3.Or([is_up(e) for e in exceptions[rule_id]])))
+
+    up = {r.id: is_up(r.id) for r in rules}
+    others = z3.Or([up[r.id] for r in rules if not r.fallback])
+    return up, {r.id: z3.And(up[r.id], z3.Not(others)) if r.fallback else up[r.id] for r in rules}
+
+
+class Encoding:
+    """The formulas of one rulebook.
+
+    ``fired[r]``/``standing[r]`` are Bool constants per rule (``standing`` as
+    ``resolve`` reads it: see :func:`standing`); ``answer[q][o]`` holds when outcome
+    ``o`` of question ``q`` has a standing rule; ``asked[q]`` when ``q``
     is asked at all (a question needing a situation is asked only with one).
     :meth:`constraints` are the definitions of all of these plus the domain.
     """
 
-    def __init__(self, rulebook: Rulebook, semantics: Semantics):
+    def __init__(self, rulebook: Rulebook):
         self.book = rulebook
-        self.semantics = semantics
         self.texts = TextCodes(_strings(rulebook))
         margin = _margin(rulebook)
         self.lo, self.hi = date.min.toordinal() + margin, date.max.toordinal() - margin
@@ -137,7 +165,6 @@ class Encoding:
         self.standing: dict[str, Z] = {}
         self.answer: dict[str, dict[str, Z]] = {}
         self.asked: dict[str, Z] = {}
-        self.cycles: dict[str, tuple[str, ...]] = {}
         self._data: dict[tuple[str, str], Val] = {}
         self.domain = [self.condition(c) for _, c in DOMAIN]
         for group in rulebook.strata:
@@ -171,24 +198,10 @@ class Encoding:
             fired = z3.Bool(f"fired {rule.id}")
             self.definitions.append(fired == z3.And([self.condition(c) for c in all_conditions(rule)]))
             self.fired[rule.id] = fired
-        cycle = override_cycle(rules)
-        if cycle is not None:
-            self.cycles[question] = cycle
-        # Standing before the fallback filter: fired and not set aside. Under "default"
-        # only a standing rule sets aside, so overriders are defined first (in an
-        # order the override graph allows); with a cycle there is no such order and
-        # the question is skipped (a static finding), so any reading will do.
-        by_standing = self.semantics == "default" and cycle is None
-        up: dict[str, Z] = {}
-        for rule in self._topological(rules) if by_standing else rules:
-            overriders = [s.id for s in rules if rule.id in s.overrides]
-            source = up if by_standing else self.fired
-            up[rule.id] = z3.And(self.fired[rule.id], z3.Not(z3.Or([source[s] for s in overriders])))
-        others = z3.Or([up[r.id] for r in rules if not r.fallback])
+        _, stands = standing(rules, self.fired)
         for rule in rules:
-            stands = z3.Bool(f"stands {rule.id}")
-            self.definitions.append(stands == (z3.And(up[rule.id], z3.Not(others)) if rule.fallback else up[rule.id]))
-            self.standing[rule.id] = stands
+            self.standing[rule.id] = z3.Bool(f"stands {rule.id}")
+            self.definitions.append(self.standing[rule.id] == stands[rule.id])
         outcomes = self.book.questions[question].outcomes
         self.answer[question] = {}
         for outcome in outcomes:
@@ -196,20 +209,6 @@ class Encoding:
             givers = [self.standing[r.id] for r in rules if r.outcome == outcome]
             self.definitions.append(answered == z3.And(self.asked[question], z3.Or(givers)))
             self.answer[question][outcome] = answered
-
-    @staticmethod
-    def _topological(rules: list[Rule]) -> list[Rule]:
-        """The rules, each after every rule overriding it (the caller checked there is no cycle)."""
-        done: set[str] = set()
-        order: list[Rule] = []
-        pending = list(rules)
-        while pending:
-            ready = [r for r in pending if all(s.id in done for s in rules if r.id in s.overrides)]
-            assert ready, "override cycle"
-            order += ready
-            done.update(r.id for r in ready)
-            pending = [r for r in pending if r.id not in done]
-        return order
 
     def datum(self, question: str, key: str) -> Val:
         """A datum of a question's answer: that of the deciding (first standing) rule."""

@@ -25,12 +25,11 @@ from ..checks import _questions_read
 from ..conditions import all_conditions, first_failing, referenced_keys
 from ..loader import SEED_PACK, pack_files, read_rule_file
 from ..resolve import resolve
-from ..schema import Rule
+from ..schema import Question, Rule
 from ._calendar import Z
-from ._encode import Encoding, ProofError
+from ._encode import Encoding
 from ._model import build_member
 from ._report import Failure, FailureKind, ProofReport, QuestionProof, Status
-from ._semantics import Semantics, standing
 
 __all__ = ["prove_rulebook"]
 
@@ -60,13 +59,9 @@ def _legal_window(book: Rulebook, enc: Encoding) -> tuple[int, int]:
 
 
 class _Prover:
-    def __init__(
-        self, book: Rulebook, semantics: Semantics, library: Semantics, *, max_failures: int, timeout_ms: int, regions: bool
-    ):
+    def __init__(self, book: Rulebook, *, max_failures: int, timeout_ms: int, regions: bool):
         self.book = book
-        self.enc = Encoding(book, semantics)
-        self.semantics = semantics
-        self.library = library
+        self.enc = Encoding(book)
         self.regions = regions
         self.max_failures = max_failures
         self.solver = z3.Solver()
@@ -88,9 +83,6 @@ class _Prover:
 
     def prove(self, question: str) -> QuestionProof:
         start = time.perf_counter()
-        if question in self.enc.cycles:
-            cycle = " -> ".join(self.enc.cycles[question])
-            return QuestionProof(question, "skipped", note=f"rules override each other in a cycle: {cycle}")
         failures: list[Failure] = []
         queries = witness_queries = 0
         status: Status = "proved"
@@ -131,9 +123,9 @@ class _Prover:
     def _regions(self, question: str) -> tuple[int, int, tuple[str, ...]]:
         """Every set of rules of ``question`` that fire together for some member and date.
 
-        Each such region is resolved by the library's own ``resolve`` and by the
-        reading the encoding uses; they must agree. Returns the number of regions, the
-        solver checks spent and the regions on which the two disagree.
+        On each, the rules the encoding has standing must be those the library's own
+        ``resolve`` has standing. Returns the number of regions, the solver checks
+        spent and the regions on which the two disagree.
         """
         rules = self.enc.rules_of(question)
         found = queries = 0
@@ -151,11 +143,11 @@ class _Prover:
                     break
                 model = self.solver.model()
                 fired = [r for r in rules if z3.is_true(model.eval(self.enc.fired[r.id], model_completion=True))]
+                stands = [r for r in rules if z3.is_true(model.eval(self.enc.standing[r.id], model_completion=True))]
                 found += 1
-                if self.semantics == self.library:
-                    disagreement = _disagreement(question, fired, self.semantics)
-                    if disagreement is not None:
-                        mismatches.append(disagreement)
+                disagreement = _disagreement(question, fired, stands)
+                if disagreement is not None:
+                    mismatches.append(disagreement)
                 self.solver.add(z3.Or([self.enc.fired[r.id] != z3.BoolVal(r in fired) for r in rules]))
         finally:
             self.solver.pop()
@@ -215,35 +207,25 @@ class _Prover:
         if not self.reads_id:
             member["id"] = "W1"  # the rules never read it: a plain id reads better than a code
         confirmed, note = _confirm(self.book, question, kind, rule_ids, member, situation, on)
-        if not confirmed and self.semantics != self.library:
-            note = (
-                f"not confirmable here: this proof reads overrides as {self.semantics!r}, the library's resolve "
-                f"as {self.library!r}. " + note.split(" (the prover's encoding")[0]
-            )
         return Failure(question, kind, rule_ids, outcomes, member, situation, on, confirmed, note)
 
 
-def _disagreement(question: str, fired: list[Rule], semantics: Semantics) -> str | None:
-    """How ``resolve`` and the encoded reading differ on one set of fired rules, or None."""
-    expected = standing(fired, semantics)
-    outcomes = {r.outcome for r in expected}
+def _disagreement(question: str, fired: list[Rule], stands: list[Rule]) -> str | None:
+    """How ``resolve`` and the encoding (which has ``stands`` standing) differ on ``fired``, or None."""
     try:
         resolution = resolve(question, fired, member_id="region", on=date(2000, 1, 1))
     except ConflictError as error:
-        if len(outcomes) > 1 and set(error.rule_ids) == {r.id for r in expected}:
-            return None
-        got = f"a conflict of {', '.join(error.rule_ids)}"
+        expected = list(error.rule_ids)
     except GapError:
-        if not expected:
-            return None
-        got = "a gap"
+        expected = []
     else:
-        if len(outcomes) == 1 and resolution.deciding.id == expected[0].id:
-            return None
-        got = f"{resolution.deciding.outcome!r} by {resolution.deciding.id}"
+        expected = [r.id for r in (resolution.deciding, *resolution.concurring)]
+    got = [r.id for r in stands]
+    if got == expected:
+        return None
     return (
-        f"fired {', '.join(r.id for r in fired) or 'none'}: resolve gives {got}, "
-        f"the encoding stands {', '.join(r.id for r in expected) or 'none'}"
+        f"fired {', '.join(r.id for r in fired) or 'none'}: resolve has {', '.join(expected) or 'none'} "
+        f"standing, the encoding {', '.join(got) or 'none'}"
     )
 
 
@@ -289,7 +271,8 @@ def _isolated(book: Rulebook, question: str) -> Rulebook:
 
     Used to confirm a failure whose witnesses all fail at an earlier question too:
     the rules of ``question`` and of what it reads are the same, so it gets the same
-    answer, and nothing else can fail first.
+    answer, and nothing else can fail first. An action closed by a question left out
+    is kept unclosed (actions do not change answers).
     """
     keep = _reads(book, question) | {question}
     seed_file = next(p for p in book.origin.values() if p.parent.name == SEED_PACK)
@@ -299,25 +282,29 @@ def _isolated(book: Rulebook, question: str) -> Rulebook:
         for path in pack_files(pack, root):
             rule_file = read_rule_file(path)
             files.append((path, rule_file.model_copy(update={
-                "questions": tuple(q for q in rule_file.questions if q.id in keep),
+                "questions": tuple(_unclosed(q, keep) for q in rule_file.questions if q.id in keep),
                 "rules": tuple(r for r in rule_file.rules if r.question in keep),
             })))
     return Rulebook(files, book.packs)
 
 
-def prove_rulebook(
-    book: Rulebook, semantics: Semantics, library: Semantics, *,
-    max_failures: int, timeout_ms: int, regions: bool, static: tuple[str, ...],
-) -> ProofReport:
+def _unclosed(question: Question, keep: set[str]) -> Question:
+    """``question`` without the closing of its actions by questions not in ``keep``."""
+    outcomes = {
+        name: outcome.model_copy(update={"action": outcome.action.model_copy(update={"closed_by": None})})
+        if outcome.action is not None and outcome.action.closed_by not in (None, *keep) else outcome
+        for name, outcome in question.outcomes.items()
+    }
+    return question.model_copy(update={"outcomes": outcomes})
+
+
+def prove_rulebook(book: Rulebook, *, max_failures: int, timeout_ms: int, regions: bool) -> ProofReport:
     """Prove every question of ``book``; see :func:`hokensho_rules.rulebook.prove.prove`."""
     start = time.perf_counter()
-    try:
-        prover = _Prover(book, semantics, library, max_failures=max_failures, timeout_ms=timeout_ms, regions=regions)
-    except ProofError as error:
-        return ProofReport(book.packs, semantics, (), (*static, f"cannot be encoded: {error}"), time.perf_counter() - start)
+    prover = _Prover(book, max_failures=max_failures, timeout_ms=timeout_ms, regions=regions)
     encoded = time.perf_counter() - start
     results = tuple(prover.prove(q) for q in prover.order)
     return ProofReport(
-        book.packs, semantics, results, static, time.perf_counter() - start, encoded,
+        book.packs, results, time.perf_counter() - start, encoded,
         (date.fromordinal(prover.enc.lo), date.fromordinal(prover.enc.hi)),
     )

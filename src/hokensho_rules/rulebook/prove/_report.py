@@ -13,7 +13,7 @@ from ._model import build_member
 
 __all__ = ["Failure", "FailureKind", "ProofReport", "QuestionProof", "Status"]
 
-Status = Literal["proved", "failed", "unconfirmed", "unknown", "skipped"]
+Status = Literal["proved", "failed", "unconfirmed", "unknown"]
 FailureKind = Literal["conflict", "gap"]
 
 
@@ -91,7 +91,7 @@ class QuestionProof:
     the cap given to :func:`prove`; each a different set of standing rules), at least
     one confirmed by ``Rulebook.evaluate``. ``unconfirmed``: the solver found
     failures the library does not raise (see ``Failure.note``). ``unknown``: the
-    solver gave up (time limit). ``skipped``: its rules override each other in a cycle.
+    solver gave up (time limit).
     ``queries`` counts the solver checks that decided it; ``witness_queries`` those
     spent making witnesses readable (fewer documents, dates near the legal ones);
     ``seconds`` is the time of both.
@@ -138,25 +138,27 @@ class QuestionProof:
 
 @dataclass(frozen=True)
 class ProofReport:
-    """The proof of one rulebook: every question's result, static findings and the time.
+    """The proof of one rulebook: every question's result and the time.
 
     ``seconds`` is the whole call (encoding, proof and any region enumeration),
     ``encode_seconds`` the part spent building the formulas; ``window`` the first and
     last day facts may take (see the module docstring).
     """
 
+    # No static findings: what the prover checked without the solver (rules citing no
+    # section, exceptions in a circle) the loader now refuses, with every other static
+    # check, so a rulebook failing one is never built and never reaches the prover.
+
     packs: tuple[str, ...]
-    semantics: str
     questions: tuple[QuestionProof, ...]
-    static: tuple[str, ...] = ()
     seconds: float = 0.0
     encode_seconds: float = 0.0
     window: tuple[date, date] = field(default=(date.min, date.max))
 
     @property
     def proved(self) -> bool:
-        """Every question proved and no static finding."""
-        return not self.static and all(q.proved for q in self.questions)
+        """Every question proved."""
+        return all(q.proved for q in self.questions)
 
     @property
     def queries(self) -> int:
@@ -183,7 +185,7 @@ class ProofReport:
     def summary(self) -> str:
         """One line: packs, questions, queries, time and the verdict."""
         failed = [q.question for q in self.questions if not q.proved]
-        verdict = "proved" if self.proved else f"NOT proved ({len(failed)} question(s){', static findings' if self.static else ''})"
+        verdict = "proved" if self.proved else f"NOT proved ({len(failed)} question(s))"
         regions = f", {self.regions} regions" if self.regions is not None else ""
         return (
             f"{' + '.join(self.packs)}: {len(self.questions)} questions, {self.queries} queries{regions}, "
@@ -191,9 +193,8 @@ class ProofReport:
         )
 
     def render(self) -> str:
-        """The summary, then every static finding and every question not proved, with witnesses."""
+        """The summary, then every question not proved, with witnesses."""
         lines = [self.summary()]
-        lines += [f"  static: {s}" for s in self.static]
         for q in self.questions:
             if q.proved:
                 continue
@@ -207,13 +208,11 @@ class ProofReport:
         """JSON-ready data."""
         return {
             "packs": list(self.packs),
-            "semantics": self.semantics,
             "proved": self.proved,
             "queries": self.queries,
             "regions": self.regions,
             "seconds": round(self.seconds, 3),
             "encode_seconds": round(self.encode_seconds, 3),
             "window": [self.window[0].isoformat(), self.window[1].isoformat()],
-            "static": list(self.static),
             "questions": [q.to_dict() for q in self.questions],
         }
