@@ -36,18 +36,14 @@ Params = Mapping[str, date | int | str]
 Fact = Mapping[str, Scalar]
 
 
-def _bound(value: date | str) -> ParamRef | date:
-    return ParamRef(param=value) if isinstance(value, str) else value
-
-
 def in_force_conditions(in_force: InForce) -> tuple[Compare, ...]:
     """A rule's period in force as conditions on the evaluation date."""
-    bounds: list[Compare] = []
-    if in_force.from_ is not None:
-        bounds.append(Compare(fact="date", gte=_bound(in_force.from_)))
-    if in_force.until is not None:
-        bounds.append(Compare(fact="date", lte=_bound(in_force.until)))
-    return tuple(bounds)
+    bounds = (("from_", "gte"), ("after", "gt"), ("until", "lte"), ("before", "lt"))
+    return tuple(
+        Compare.model_validate({"fact": "date", operator: value})
+        for name, operator in bounds
+        if (value := getattr(in_force, name)) is not None
+    )
 
 
 def all_conditions(rule: Rule) -> tuple[Condition, ...]:

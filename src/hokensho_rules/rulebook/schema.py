@@ -313,10 +313,21 @@ def expr_counts(expr: Expr) -> tuple[tuple[str, int | ParamRef], ...]:
 
 
 class InForce(_Schema):
-    """The period a rule is in force: a date or a parameter name at each end, both inclusive."""
+    """The period a rule is in force: at most one lower bound (``from`` inclusive or
+    ``after`` exclusive) and one upper bound (``until`` inclusive or ``before``
+    exclusive), each a date or ``{param: NAME}``, as in conditions."""
 
-    from_: date | str | None = Field(default=None, alias="from")
-    until: date | str | None = None
+    from_: date | ParamRef | None = Field(default=None, alias="from")
+    after: date | ParamRef | None = None
+    until: date | ParamRef | None = None
+    before: date | ParamRef | None = None
+
+    @model_validator(mode="after")
+    def _one_bound_each_side(self) -> InForce:
+        for first, second in (("from_", "after"), ("until", "before")):
+            if getattr(self, first) is not None and getattr(self, second) is not None:
+                raise ValueError(f"give {first.rstrip('_')} or {second}, not both")
+        return self
 
 
 class Rule(_Schema):
