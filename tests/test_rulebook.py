@@ -221,3 +221,28 @@ def test_rules_that_are_exceptions_to_each_other_in_a_circle_are_refused(rules_c
     with pytest.raises(hr.RuleFileError, match="exceptions to each other in a circle: .*PC-") as caught:
         hr.Rulebook.load(["seed"], root=rules_copy)
     assert caught.value.field == "overrides"
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes", "field", "message"),
+    [
+        ("PC-3", {"data": {"colour": "red"}}, "data.colour", "declares no datum 'colour'"),
+        ("PC-3", {"data": {"institutions": "some"}}, "data.institutions", "'some' is not a labelled value"),
+    ],
+)
+def test_every_datum_and_text_value_has_labels(
+    rules_copy: Path, rule_id: str, changes: dict[str, object], field: str, message: str
+) -> None:
+    edit_rule(rules_copy, "paper_card.yaml", rule_id, **changes)
+    with pytest.raises(hr.RuleFileError, match=message) as caught:
+        hr.Rulebook.load(["seed"], root=rules_copy)
+    assert (caught.value.rule_id, caught.value.field) == (rule_id, field)
+
+
+def test_a_fact_with_closed_values_has_a_label_for_each(rules_copy: Path) -> None:
+    path = rules_copy / "seed" / "questions.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["facts"]["member.kind"]["values"]["dependant"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(hr.RuleFileError, match="'member.kind' has no label for its values dependant"):
+        hr.Rulebook.load(["seed"], root=rules_copy)

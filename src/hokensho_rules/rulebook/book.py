@@ -22,7 +22,7 @@ from .conditions import Params, all_conditions, referenced_keys
 from .expressions import evaluate_expr
 from .loader import SEED_PACK, available_packs, pack_files, read_rule_file, rules_dir
 from .resolve import Resolution, resolve
-from .schema import Parameter, Question, Rule, Source, Text
+from .schema import Label, Parameter, Question, Rule, Source
 
 if TYPE_CHECKING:
     from ..timeline import Timeline
@@ -134,7 +134,7 @@ class Rulebook:
         sources: dict[str, Source] = {}
         parameters: dict[str, Parameter] = {}
         questions: dict[str, Question] = {}
-        fact_labels: dict[str, Text] = {}
+        fact_labels: dict[str, Label] = {}
         rules: dict[str, Rule] = {}
         origin: dict[str, Path] = {}
         seen: dict[str, dict[str, Path]] = {"source": {}, "parameter": {}, "question": {}, "fact label": {}}
@@ -161,7 +161,7 @@ class Rulebook:
         self.sources: Mapping[str, Source] = sources
         self.parameters: Mapping[str, Parameter] = parameters
         self.questions: Mapping[str, Question] = questions
-        self.fact_labels: Mapping[str, Text] = fact_labels
+        self.fact_labels: Mapping[str, Label] = fact_labels
         self.rules: Mapping[str, Rule] = rules
         self.origin: Mapping[str, Path] = origin
         self.strata = strata(questions, rules, origin)

@@ -22,6 +22,7 @@ from .schema import (
     Condition,
     Expr,
     FactRef,
+    Label,
     OutcomeDataRef,
     OutcomeIs,
     Parameter,
@@ -44,7 +45,7 @@ class _Checker:
         sources: Mapping[str, Source],
         parameters: Mapping[str, Parameter],
         questions: Mapping[str, Question],
-        fact_labels: Mapping[str, object],
+        fact_labels: Mapping[str, Label],
         rules: Mapping[str, Rule],
         origin: Mapping[str, Path],
     ):
@@ -81,8 +82,12 @@ class _Checker:
             self.condition(rule, "in_force", bound)
         for i, condition in enumerate(rule.when):
             self.condition(rule, f"when[{i}]", condition)
+        declared = question.data
         for key, expr in rule.data.items():
+            if key not in declared:
+                raise self.fail(rule, f"data.{key}", f"{rule.question} declares no datum {key!r} (with its labels)")
             self.expr(rule, f"data.{key}", expr)
+            self.datum_values(rule, f"data.{key}", expr, declared[key])
         for other in rule.overrides:
             target = self.rules.get(other)
             if target is None or target.question != rule.question:
@@ -113,8 +118,12 @@ class _Checker:
         kind = FACT_TYPES.get(name)
         if kind is None:
             raise self.fail(rule, field, f"unknown fact {name!r}")
-        if name not in self.fact_labels:
+        label = self.fact_labels.get(name)
+        if label is None:
             raise self.fail(rule, field, f"fact {name!r} has no label under 'facts'")
+        unlabelled = set(kind.choices) - set(label.values)
+        if unlabelled:
+            raise self.fail(rule, field, f"fact {name!r} has no label for its values {', '.join(sorted(unlabelled))}")
         return kind.kind
 
     def outcome_ref(self, rule: Rule, field: str, question: str, datum: str | None = None) -> None:
@@ -180,6 +189,16 @@ class _Checker:
         for path, length in expr_counts(expr):
             self.count(rule, field + path, length)
 
+    def datum_values(self, rule: Rule, field: str, expr: Expr, label: Label) -> None:
+        """A text datum takes only values its question labels (a copied datum: those of its source)."""
+        if isinstance(expr, str) and expr not in label.values:
+            raise self.fail(rule, field, f"{expr!r} is not a labelled value of this datum: {', '.join(label.values) or 'none'}")
+        if isinstance(expr, OutcomeDataRef):
+            source = self.questions[expr.outcome].data.get(expr.data)
+            missing = set(source.values) - set(label.values) if source is not None else set()
+            if missing:
+                raise self.fail(rule, field, f"copies values with no label here: {', '.join(sorted(missing))}")
+
     def count(self, rule: Rule, field: str, value: int | ParamRef) -> None:
         if isinstance(value, ParamRef) and not isinstance(self.param(rule, field, value.param), int):
             raise self.fail(rule, field, f"{value.param!r} is not a number")
@@ -220,7 +239,7 @@ def check_rules(
     sources: Mapping[str, Source],
     parameters: Mapping[str, Parameter],
     questions: Mapping[str, Question],
-    fact_labels: Mapping[str, object],
+    fact_labels: Mapping[str, Label],
     rules: Mapping[str, Rule],
     origin: Mapping[str, Path],
     parameter_origin: Mapping[str, Path],

@@ -26,6 +26,7 @@ __all__ = [
     "Expr",
     "FactRef",
     "InForce",
+    "Label",
     "MaxOf",
     "MinOf",
     "MonthEnd",
@@ -59,6 +60,12 @@ class Text(_Schema):
 
     ja: str = Field(min_length=1)
     en: str = Field(min_length=1)
+
+
+class Label(Text):
+    """The name of a fact or a datum in Japanese and English, and of the text values it takes."""
+
+    values: dict[str, Text] = Field(default_factory=dict, description="Text value → its label.")
 
 
 class Source(_Schema):
@@ -379,6 +386,9 @@ class Question(_Schema):
     id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
     title: Text
     outcomes: dict[str, Outcome] = Field(min_length=1)
+    data: dict[str, Label] = Field(
+        default_factory=dict, description="Every datum its outcomes may carry, with labels (and those of text values)."
+    )
     requires: str | None = Field(
         default=None,
         description="A document fact (e.g. ``situation``) without which the question is not asked.",
@@ -427,7 +437,7 @@ class RuleFile(_Schema):
     sources: dict[str, Source] = Field(default_factory=dict)
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     questions: tuple[Question, ...] = ()
-    facts: dict[str, Text] = Field(default_factory=dict)
+    facts: dict[str, Label] = Field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     anchors: Any = Field(
         default=None,
