@@ -1,0 +1,289 @@
+"""Outcomes without explanations: what a whole membership needs, computed lean.
+
+:meth:`Rulebook.evaluate <hokensho_rules.Rulebook.evaluate>` builds a Decision that
+can explain itself. A batch over a membership needs only each question's outcome,
+deciding rule and data, and the actions they call for; :class:`OutcomeEvaluator`
+computes those from the same compiled strata, the same resolution of exceptions and
+the same outcome-data expressions, without building Verdicts or Decisions.
+
+It also keeps the abstraction cache (``abstraction.py``): per stratum, the engine's
+fired rules for each distinct key. One evaluator per Rulebook (:func:`evaluator_for`),
+bounded, never shared between rulebooks or processes.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, NamedTuple
+
+from .abstraction import KeyFunction, abstraction_key
+from .errors import DecisionError
+from .facts import Member, Situation
+from .flat import Scalar, data_key, encode, flatten, outcome_key
+from .rulebook.book import Rulebook
+from .rulebook.expressions import evaluate_expr
+from .rulebook.resolve import Resolution, resolve
+from .rulebook.schema import Rule, Text
+
+__all__ = [
+    "ActionRow",
+    "Answer",
+    "MemberResult",
+    "OutcomeEvaluator",
+    "RowError",
+    "evaluator_for",
+]
+
+# Distinct keys kept per stratum; past it the oldest are forgotten (FIFO), so memory
+# stays bounded on any population while a real one (a few thousand distinct cases)
+# never reaches it.
+DEFAULT_CACHE_SIZE = 200_000
+
+
+class Answer(NamedTuple):
+    """One question's answer: its outcome, the deciding rule's id, and the outcome's data."""
+
+    outcome: str
+    rule_id: str
+    data: Mapping[str, date | str]
+
+
+class ActionRow(NamedTuple):
+    """One row of the action list: what must be done for a member, by when, and which rule says so."""
+
+    member_id: str
+    on: date
+    action: str
+    action_ja: str
+    due: date | None
+    question: str
+    outcome: str
+    rule_id: str
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the deadline had passed on the date of the evaluation."""
+        return self.due is not None and self.due < self.on
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as JSON-ready data (the keys of :meth:`Action.to_dict <hokensho_rules.Action.to_dict>`)."""
+        return {
+            "member_id": self.member_id,
+            "action": self.action,
+            "action_ja": self.action_ja,
+            "due": self.due.isoformat() if self.due else None,
+            "overdue": self.overdue,
+            "question": self.question,
+            "outcome": self.outcome,
+            "rule_id": self.rule_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MemberResult:
+    """One input row that was decided: every question's answer and the actions they call for.
+
+    ``row`` counts input records from 1. ``decision`` is the full Decision (with its
+    explanations) only when it was asked for.
+    """
+
+    row: int
+    member_id: str
+    on: date
+    answers: Mapping[str, Answer]
+    actions: tuple[ActionRow, ...]
+    decision: Any = field(default=None, repr=False, compare=False)
+
+    ok = True
+
+    def outcomes(self) -> dict[str, str]:
+        """Question id → outcome."""
+        return {q: a.outcome for q, a in self.answers.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One input row that could not be decided, and why.
+
+    ``column`` and ``value`` name the bad cell when one cell was the problem;
+    ``value`` is never shown for a column that could hold a My Number (``id``).
+    ``kind`` is the error's class name (``ValidationError``, ``ConflictError``, …).
+    """
+
+    row: int
+    member_id: str | None
+    problem: str
+    kind: str
+    column: str | None = None
+    value: str | None = None
+
+    ok = False
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f" (member {self.member_id})" if self.member_id else "")
+        cell = f", column {self.column}" if self.column else ""
+        shown = f", value {self.value!r}" if self.value is not None else ""
+        return f"{where}{cell}{shown}: {self.problem}"
+
+
+# Per question of a stratum: the rules that fired and the deciding one (None: conflict or gap).
+_Entry = tuple[tuple[str, tuple[Rule, ...], Rule | None], ...]
+
+
+class _Program:
+    """One compiled program (an epoch of parameter values) as the lean path walks it."""
+
+    def __init__(self, book: Rulebook, params: Mapping[str, date | int | str], cache_size: int):
+        self.strata = book._program(params)
+        self.keys: tuple[KeyFunction, ...] = tuple(abstraction_key(s.rules, params) for s in self.strata)
+        self.cache: tuple[dict[Hashable, _Entry], ...] = tuple(
+            {} for _ in self.strata
+        )
+        self.cache_size = cache_size
+
+
+class OutcomeEvaluator:
+    """Every question's outcome, deciding rule and data for a member on a date, and its actions.
+
+    Same engine, same rules, same resolution and data as :meth:`Rulebook.evaluate
+    <hokensho_rules.Rulebook.evaluate>`; only the Verdict and Decision objects (and
+    their explanations) are not built. With ``cache=True`` the engine decides each
+    distinct abstraction key once per stratum (see ``abstraction.py``).
+    """
+
+    def __init__(self, book: Rulebook, *, cache: bool = True, cache_size: int = DEFAULT_CACHE_SIZE):
+        if not isinstance(book, Rulebook):
+            raise TypeError(f"book must be a hokensho_rules.Rulebook, got {type(book).__name__}")
+        if cache_size < 1:
+            raise ValueError(f"cache_size must be at least 1, got {cache_size}")
+        self.book = book
+        self.cache = cache
+        self.cache_size = cache_size
+        self.engine_calls = 0  # strata the engine was asked to decide (a measure of the cache)
+        self.cache_hits = 0
+        self._programs: dict[tuple[object, ...], _Program] = {}
+        # (question, outcome) → the action it calls for: its title and the datum holding its deadline.
+        self._actions: dict[tuple[str, str], tuple[Text, str | None]] = {
+            (q, name): (outcome.action.title, outcome.action.due)
+            for q, question in book.questions.items()
+            for name, outcome in question.outcomes.items()
+            if outcome.action is not None
+        }
+
+    def _program(self, params: Mapping[str, date | int | str]) -> _Program:
+        key = tuple(params.values())
+        program = self._programs.get(key)
+        if program is None:
+            program = self._programs[key] = _Program(self.book, params, self.cache_size)
+        return program
+
+    def answers(
+        self, member: Member, on: date, *, situation: Situation | None = None
+    ) -> tuple[dict[str, Answer], dict[str, Scalar]]:
+        """Question id → Answer (in the rulebook's order of questions), and the final flat fact.
+
+        Raises ConflictError/GapError as ``Rulebook.evaluate`` does, and TypeError for
+        inputs of the wrong type.
+        """
+        if not isinstance(member, Member):
+            raise TypeError(f"member must be a hokensho_rules.Member, got {type(member).__name__}")
+        if type(on) is not date:
+            raise TypeError(f"on must be a datetime.date, got {on!r}")
+        book = self.book
+        params = book.params_on(on)
+        program = self._program(params)
+        fact = flatten(member, on, situation)
+        found: dict[str, Answer] = {}
+        for stratum, key_of, cache in zip(program.strata, program.keys, program.cache, strict=True):
+            if stratum.requires is not None and stratum.requires not in fact:
+                continue
+            entry = None
+            if self.cache:
+                key = key_of(fact)
+                entry = cache.get(key)
+            if entry is None:
+                self.engine_calls += 1
+                entry = tuple(
+                    (q, tuple(rules), self._resolution(q, rules, member.id, on))
+                    for q, rules in stratum.fired(fact).items()
+                )
+                if self.cache:
+                    if len(cache) >= program.cache_size:
+                        del cache[next(iter(cache))]
+                    cache[key] = entry
+            else:
+                self.cache_hits += 1
+            for question, rules, deciding in entry:
+                if deciding is None:
+                    # Conflict or gap: resolve again, so the error names this member.
+                    deciding = resolve(question, list(rules), member_id=member.id, on=on).deciding
+                answer = self._answer(question, deciding, fact, params, member.id, on)
+                found[question] = answer
+                # Later strata read this answer from the fact itself, as in Rulebook.evaluate.
+                fact[outcome_key(question)] = answer.outcome
+                for datum, value in answer.data.items():
+                    fact[data_key(question, datum)] = encode(value)
+        return {q: found[q] for q in book.questions if q in found}, fact
+
+    def _resolution(self, question: str, fired: list[Rule], member_id: str, on: date) -> Rule | None:
+        """The deciding rule among ``fired``, or None when they conflict or leave a gap."""
+        # The Rulebook's own cache of resolutions: one per set of fired rules.
+        resolutions = self.book._resolutions
+        key = (question, tuple(r.id for r in fired))
+        resolution: Resolution | None = resolutions.get(key)
+        if resolution is None:
+            try:
+                resolution = resolve(question, fired, member_id=member_id, on=on)
+            except DecisionError:
+                return None
+            resolutions[key] = resolution
+        return resolution.deciding
+
+    def _answer(
+        self, question: str, rule: Rule, fact: Mapping[str, Scalar],
+        params: Mapping[str, date | int | str], member_id: str, on: date,
+    ) -> Answer:
+        if not rule.data:
+            return Answer(rule.outcome, rule.id, {})
+        try:
+            data = {k: v for k, e in rule.data.items() if (v := evaluate_expr(e, fact, params)) is not None}
+        except (ValueError, OverflowError) as error:
+            raise ValueError(
+                f"member {member_id}, question {question}, on {on.isoformat()}: rule {rule.id}'s data: {error}"
+            ) from None
+        return Answer(rule.outcome, rule.id, data)
+
+    def actions(self, member_id: str, on: date, answers: Mapping[str, Answer]) -> tuple[ActionRow, ...]:
+        """The actions the answers call for, in question order (as ``actions_of`` lists them)."""
+        rows = []
+        for question, answer in answers.items():
+            action = self._actions.get((question, answer.outcome))
+            if action is None:
+                continue
+            title, due_datum = action
+            due = answer.data.get(due_datum) if due_datum else None
+            rows.append(ActionRow(
+                member_id, on, title.en, title.ja, due if isinstance(due, date) else None,
+                question, answer.outcome, answer.rule_id,
+            ))
+        return tuple(rows)
+
+    def result(self, row: int, member: Member, on: date, *, situation: Situation | None = None) -> MemberResult:
+        """The MemberResult of one member (input row ``row``); raises as :meth:`answers` does."""
+        answers, _ = self.answers(member, on, situation=situation)
+        return MemberResult(row, member.id, on, answers, self.actions(member.id, on, answers))
+
+
+_EVALUATORS: weakref.WeakKeyDictionary[Rulebook, dict[bool, OutcomeEvaluator]] = weakref.WeakKeyDictionary()
+
+
+def evaluator_for(book: Rulebook, *, cache: bool = True) -> OutcomeEvaluator:
+    """The OutcomeEvaluator of ``book`` (one per Rulebook and cache setting, kept while the book lives)."""
+    per_book = _EVALUATORS.setdefault(book, {})
+    found = per_book.get(cache)
+    if found is None:
+        found = per_book[cache] = OutcomeEvaluator(book, cache=cache)
+    return found
