@@ -99,9 +99,35 @@ class MemberResult:
 
     ok = True
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Results cross process boundaries by the hundred thousand: send flat tuples
+        # (strings shared within a pickle, dates as day numbers), not one object each.
+        answers = tuple(
+            (q, a.outcome, a.rule_id, tuple((k, v.toordinal() if isinstance(v, date) else v) for k, v in a.data.items()))
+            for q, a in self.answers.items()
+        )
+        actions = tuple((a.action, a.action_ja, a.due.toordinal() if a.due else None, a.question, a.outcome, a.rule_id)
+                        for a in self.actions)
+        return (_rebuild_result, (self.row, self.member_id, self.on.toordinal(), answers, actions, self.decision))
+
     def outcomes(self) -> dict[str, str]:
         """Question id → outcome."""
         return {q: a.outcome for q, a in self.answers.items()}
+
+
+def _rebuild_result(
+    row: int, member_id: str, on: int, answers: tuple[tuple[str, str, str, tuple[tuple[str, int | str], ...]], ...],
+    actions: tuple[tuple[str, str, int | None, str, str, str], ...], decision: Any,
+) -> MemberResult:
+    day = date.fromordinal(on)
+    return MemberResult(
+        row, member_id, day,
+        {q: Answer(outcome, rule_id, {k: date.fromordinal(v) if isinstance(v, int) else v for k, v in data})
+         for q, outcome, rule_id, data in answers},
+        tuple(ActionRow(member_id, day, title, title_ja, date.fromordinal(due) if due is not None else None, q, o, r)
+              for title, title_ja, due, q, o, r in actions),
+        decision,
+    )
 
 
 @dataclass(frozen=True, slots=True)
