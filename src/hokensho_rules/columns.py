@@ -51,6 +51,7 @@ __all__ = [
     "headers_of",
     "ja_header",
     "member_cells",
+    "parse_date",
     "parse_row",
 ]
 
@@ -223,6 +224,14 @@ def _date(value: object) -> date:
         raise _CellError(f"not a date ({error}); write 2020-04-01, 2020/04/01 or 令和2年4月1日") from None
     except ValueError:
         raise _CellError("not a date: write 2020-04-01, 2020/04/01 or 令和2年4月1日") from None
+
+
+def parse_date(value: str | date) -> date:
+    """A date written as ISO (2025-12-02), with slashes (2025/12/02) or in wareki (令和7年12月2日, R7.12.2).
+
+    Raises ValueError saying which forms are accepted.
+    """
+    return _date(value)
 
 
 def _flag(value: object) -> bool:

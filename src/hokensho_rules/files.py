@@ -296,8 +296,8 @@ class _Writer:
         else:
             self.stream = stack.enter_context(open(path, "wb"))
         if kind == "csv":
-            # A UTF-8 file starts with a BOM so that Excel reads it as UTF-8.
-            bom = codecs.BOM_UTF8 if encoding == "utf-8-sig" else b""
+            # A UTF-8 file starts with a BOM so that Excel reads it as UTF-8; a pipe does not.
+            bom = codecs.BOM_UTF8 if encoding == "utf-8-sig" and str(path) != "-" else b""
             header = io.StringIO()
             csv.writer(header, lineterminator="\n").writerow(shape.names)
             self.stream.write(bom + header.getvalue().encode(encoding.replace("-sig", "")))
