@@ -26,6 +26,7 @@ holds.
 
 from __future__ import annotations
 
+import numbers
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -199,8 +200,13 @@ class _CellError(ValueError):
 
 
 def _is_empty(value: object) -> bool:
-    # NaN and NaT are the only values unequal to themselves: pandas' empty cells.
-    return value is None or (isinstance(value, str) and not value.strip()) or value != value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    try:
+        # NaN and NaT are the only values unequal to themselves: pandas' empty cells.
+        return bool(value != value)
+    except TypeError:  # pandas.NA, whose truth is undefined: an empty cell too
+        return True
 
 
 def _date(value: object) -> date:
@@ -237,8 +243,8 @@ def parse_date(value: str | date) -> date:
 def _flag(value: object) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
+    if isinstance(value, numbers.Real) and value in (0, 1):
+        return bool(value)  # numpy's bool_ and int64 too
     text = unicodedata.normalize("NFKC", str(value)).strip().lower()
     if text in _TRUE:
         return True
@@ -248,11 +254,13 @@ def _flag(value: object) -> bool:
 
 
 def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a numeric column read by pandas: 42.0 is the id 42
-    if isinstance(value, (bool, float)) or not isinstance(value, (str, int)):
-        raise _CellError(f"a text is expected, got {type(value).__name__}")
-    return str(value).strip()
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, numbers.Integral)) and float(value).is_integer():
+        value = int(float(value))  # a numeric column read by pandas: 42.0 is the id 42
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))  # numpy's int64 too
+    raise _CellError(f"a text is expected, got {type(value).__name__}")
 
 
 def _kind(value: object) -> str:
