@@ -164,13 +164,15 @@ def main() -> None:
 @click.option("--output", "-o", help="Result file (.csv, .jsonl, .parquet); '-' for stdout.")
 @click.option("--actions", "actions_path", help="Also write the action list (same pass) to this file.")
 @click.option("--long", "long_form", is_flag=True, help="One row per member and question instead of one per member.")
+@click.option("--output-format", type=click.Choice(["csv", "jsonl", "parquet"]),
+              help="Format of --output (default: from its name; CSV for '-').")
 @click.option("--output-encoding", default="utf-8", show_default=True,
               help="Encoding of CSV output: utf-8 (with BOM, for Excel) or cp932.")
 @_input_options
 @_run_options
 @_rulebook_options
 def evaluate(source: str, on: date, output: str | None, actions_path: str | None, long_form: bool,
-             output_encoding: str, encoding: str | None, input_format: str | None, processes: int | None,
+             output_format: str | None, output_encoding: str, encoding: str | None, input_format: str | None, processes: int | None,
              chunk_size: int, progress: bool | None, packs: str | None, rules_root: Path | None) -> None:
     """Decide every question for every member of SOURCE on one date.
 
@@ -187,8 +189,9 @@ def evaluate(source: str, on: date, output: str | None, actions_path: str | None
     book = _book(packs, rules_root)
     with _input_errors():
         summary = evaluate_file(source, output, on, actions=actions_path, shape="long" if long_form else "wide",
-                                rulebook=book, input_format=input_format, encoding=encoding,
-                                output_encoding=output_encoding, processes=processes, chunk_size=chunk_size,
+                                rulebook=book, input_format=input_format, output_format=output_format,
+                                encoding=encoding, output_encoding=output_encoding, processes=processes,
+                                chunk_size=chunk_size,
                                 progress=progress)
     _report(summary, f"written to {', '.join(p for p in (output, actions_path) if p)}")
 
@@ -214,7 +217,7 @@ def actions(source: str, on: date, output: str, output_encoding: str, encoding: 
     book = _book(packs, rules_root)
     with _input_errors():
         summary = evaluate_file(source, None, on, actions=output, rulebook=book, input_format=input_format,
-                                actions_format="csv" if output == "-" else None, encoding=encoding,
+                                encoding=encoding,
                                 output_encoding=output_encoding, processes=processes, chunk_size=chunk_size,
                                 progress=progress)
     _report(summary, f"action list written to {'stdout' if output == '-' else output}")

@@ -63,11 +63,13 @@ _SAMPLE = 1 << 20  # bytes read to detect the encoding
 
 
 def file_format(path: str | Path, given: str | None = None) -> FileFormat:
-    """The format of ``path``: ``given`` if set, else from its suffix; ValueError naming the file otherwise."""
+    """The format of ``path``: ``given`` if set, else from its suffix (``-``: CSV); ValueError naming the file otherwise."""
     if given is not None:
         if given not in ("csv", "jsonl", "parquet"):
             raise ValueError(f"format must be csv, jsonl or parquet, got {given!r}")
         return given  # type: ignore[return-value]
+    if str(path) == "-":
+        return "csv"  # stdin and stdout: CSV unless told otherwise
     found = _SUFFIXES.get(Path(str(path)).suffix.lower())
     if found is None:
         raise ValueError(f"{path}: cannot tell the format from the name; use .csv, .jsonl or .parquet, or give the format")
