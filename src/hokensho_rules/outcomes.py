@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -82,52 +82,95 @@ class ActionRow(NamedTuple):
         }
 
 
-@dataclass(frozen=True, slots=True)
+_PackedAnswers = tuple[tuple[str, str, str, tuple[tuple[str, "int | str"], ...]], ...]
+_PackedActions = tuple[tuple[str, str, "int | None", str, str, str], ...]
+
+
 class MemberResult:
     """One input row that was decided: every question's answer and the actions they call for.
 
     ``row`` counts input records from 1. ``decision`` is the full Decision (with its
-    explanations) only when it was asked for.
+    explanations) only when it was asked for. Immutable; equal when row, member, date,
+    answers and actions are.
     """
 
-    row: int
-    member_id: str
-    on: date
-    answers: Mapping[str, Answer]
-    actions: tuple[ActionRow, ...]
-    decision: Any = field(default=None, repr=False, compare=False)
-
+    __slots__ = ("_actions", "_answers", "_packed", "decision", "member_id", "on", "row")
     ok = True
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Results cross process boundaries by the hundred thousand: send flat tuples
-        # (strings shared within a pickle, dates as day numbers), not one object each.
-        answers = tuple(
-            (q, a.outcome, a.rule_id, tuple((k, v.toordinal() if isinstance(v, date) else v) for k, v in a.data.items()))
-            for q, a in self.answers.items()
-        )
-        actions = tuple((a.action, a.action_ja, a.due.toordinal() if a.due else None, a.question, a.outcome, a.rule_id)
-                        for a in self.actions)
-        return (_rebuild_result, (self.row, self.member_id, self.on.toordinal(), answers, actions, self.decision))
+    def __init__(
+        self, row: int, member_id: str, on: date, answers: Mapping[str, Answer] | None,
+        actions: tuple[ActionRow, ...] | None, decision: Any = None,
+    ):
+        self.row = row
+        self.member_id = member_id
+        self.on = on
+        self._answers = answers
+        self._actions = actions
+        self.decision = decision
+        self._packed: tuple[_PackedAnswers, _PackedActions] | None = None
+
+    @property
+    def answers(self) -> Mapping[str, Answer]:
+        """Question id → Answer, in the rulebook's order of questions."""
+        if self._answers is None:
+            assert self._packed is not None
+            self._answers = {
+                q: Answer(outcome, rule_id, {k: date.fromordinal(v) if isinstance(v, int) else v for k, v in data})
+                for q, outcome, rule_id, data in self._packed[0]
+            }
+        return self._answers
+
+    @property
+    def actions(self) -> tuple[ActionRow, ...]:
+        """The action rows the answers call for, in question order."""
+        if self._actions is None:
+            assert self._packed is not None
+            on, member_id = self.on, self.member_id
+            self._actions = tuple(
+                ActionRow(member_id, on, title, title_ja, date.fromordinal(due) if due is not None else None, q, o, r)
+                for title, title_ja, due, q, o, r in self._packed[1]
+            )
+        return self._actions
 
     def outcomes(self) -> dict[str, str]:
         """Question id → outcome."""
         return {q: a.outcome for q, a in self.answers.items()}
 
+    def _key(self) -> tuple[Any, ...]:
+        return (self.row, self.member_id, self.on, dict(self.answers), self.actions)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MemberResult) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"MemberResult(row={self.row}, member_id={self.member_id!r}, on={self.on.isoformat()}, " \
+               f"answers={len(self.answers)}, actions={len(self.actions)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Results cross process boundaries by the hundred thousand: they travel as flat
+        # tuples (strings shared within a pickle, dates as day numbers) and become
+        # objects again only when read (answers, actions).
+        if self._packed is not None and self._answers is None:
+            answers, actions = self._packed
+        else:
+            answers = tuple(
+                (q, a.outcome, a.rule_id,
+                 tuple((k, v.toordinal() if isinstance(v, date) else v) for k, v in a.data.items()))
+                for q, a in self.answers.items()
+            )
+            actions = tuple((a.action, a.action_ja, a.due.toordinal() if a.due else None, a.question, a.outcome,
+                             a.rule_id) for a in self.actions)
+        return (_rebuild_result, (self.row, self.member_id, self.on.toordinal(), answers, actions, self.decision))
+
 
 def _rebuild_result(
-    row: int, member_id: str, on: int, answers: tuple[tuple[str, str, str, tuple[tuple[str, int | str], ...]], ...],
-    actions: tuple[tuple[str, str, int | None, str, str, str], ...], decision: Any,
+    row: int, member_id: str, on: int, answers: _PackedAnswers, actions: _PackedActions, decision: Any,
 ) -> MemberResult:
-    day = date.fromordinal(on)
-    return MemberResult(
-        row, member_id, day,
-        {q: Answer(outcome, rule_id, {k: date.fromordinal(v) if isinstance(v, int) else v for k, v in data})
-         for q, outcome, rule_id, data in answers},
-        tuple(ActionRow(member_id, day, title, title_ja, date.fromordinal(due) if due is not None else None, q, o, r)
-              for title, title_ja, due, q, o, r in actions),
-        decision,
-    )
+    result = MemberResult(row, member_id, date.fromordinal(on), None, None, decision)
+    result._packed = (answers, actions)
+    return result
 
 
 @dataclass(frozen=True, slots=True)
