@@ -24,7 +24,7 @@ from .errors import DecisionError
 from .facts import Member, Situation
 from .flat import Scalar, data_key, encode, flatten, outcome_key
 from .rulebook.book import Rulebook
-from .rulebook.expressions import evaluate_expr
+from .rulebook.compiled import Compiled, compile_expr
 from .rulebook.resolve import Resolution, resolve
 from .rulebook.schema import Rule, Text
 
@@ -198,20 +198,38 @@ class RowError:
         return f"{where}{cell}{shown}: {self.problem}"
 
 
-# Per question of a stratum: the rules that fired and the deciding one (None: conflict or gap).
-_Entry = tuple[tuple[str, tuple[Rule, ...], Rule | None], ...]
+class _Plan(NamedTuple):
+    """What answering a question with one deciding rule takes, prepared once per rule and epoch."""
+
+    question: str
+    outcome_key: str
+    outcome: str
+    rule: Rule
+    # (datum, its compiled expression, its flat key); empty when the rule gives no data.
+    data: tuple[tuple[str, Compiled, str], ...]
+
+
+# Per question of a stratum: its plan, or (None, the rules that fired) when they conflict or leave a gap.
+_Entry = tuple[tuple[str, "_Plan | None", tuple[Rule, ...]], ...]
 
 
 class _Program:
     """One compiled program (an epoch of parameter values) as the lean path walks it."""
 
     def __init__(self, book: Rulebook, params: Mapping[str, date | int | str], cache_size: int):
+        self.params = params
         self.strata = book._program(params)
         self.keys: tuple[KeyFunction, ...] = tuple(abstraction_key(s.rules, params) for s in self.strata)
-        self.cache: tuple[dict[Hashable, _Entry], ...] = tuple(
-            {} for _ in self.strata
-        )
+        self.cache: tuple[dict[Hashable, _Entry], ...] = tuple({} for _ in self.strata)
         self.cache_size = cache_size
+        self.plans: dict[str, _Plan] = {}
+
+    def plan(self, question: str, rule: Rule) -> _Plan:
+        found = self.plans.get(rule.id)
+        if found is None:
+            data = tuple((k, compile_expr(e, self.params), data_key(question, k)) for k, e in rule.data.items())
+            found = self.plans[rule.id] = _Plan(question, outcome_key(question), rule.outcome, rule, data)
+        return found
 
 
 class OutcomeEvaluator:
@@ -275,25 +293,27 @@ class OutcomeEvaluator:
                 entry = cache.get(key)
             if entry is None:
                 self.engine_calls += 1
-                entry = tuple(
-                    (q, tuple(rules), self._resolution(q, rules, member.id, on))
-                    for q, rules in stratum.fired(fact).items()
-                )
+                entry = self._entry(program, stratum.fired(fact), member.id, on)
                 if self.cache:
                     if len(cache) >= program.cache_size:
                         del cache[next(iter(cache))]
                     cache[key] = entry
             else:
                 self.cache_hits += 1
-            for question, rules, deciding in entry:
-                if deciding is None:
+            for question, plan, fired in entry:
+                if plan is None:
                     # Conflict or gap: resolve again, so the error names this member.
-                    deciding = resolve(question, list(rules), member_id=member.id, on=on).deciding
-                answer = self._answer(question, deciding, fact, params, member.id, on)
-                found[question] = answer
+                    resolve(question, list(fired), member_id=member.id, on=on)
+                    raise AssertionError(f"{question}: rules {[r.id for r in fired]} resolved after failing")
+                if not plan.data:
+                    found[question] = _new_answer(Answer, (plan.outcome, plan.rule.id, {}))
+                    fact[plan.outcome_key] = plan.outcome
+                    continue
+                data = self._data(plan, fact, member.id, on)
+                found[question] = _new_answer(Answer, (plan.outcome, plan.rule.id, data))
                 # Later strata read this answer from the fact itself, as in Rulebook.evaluate.
-                fact[outcome_key(question)] = answer.outcome
-                for datum, value in answer.data.items():
+                fact[plan.outcome_key] = plan.outcome
+                for datum, value in data.items():
                     fact[data_key(question, datum)] = encode(value)
         return {q: found[q] for q in book.questions if q in found}, fact
 
@@ -311,19 +331,28 @@ class OutcomeEvaluator:
             resolutions[key] = resolution
         return resolution.deciding
 
-    def _answer(
-        self, question: str, rule: Rule, fact: Mapping[str, Scalar],
-        params: Mapping[str, date | int | str], member_id: str, on: date,
-    ) -> Answer:
-        if not rule.data:
-            return Answer(rule.outcome, rule.id, {})
+    def _entry(self, program: _Program, fired: Mapping[str, list[Rule]], member_id: str, on: date) -> _Entry:
+        entry = []
+        for question, rules in fired.items():
+            deciding = self._resolution(question, rules, member_id, on)
+            plan = program.plan(question, deciding) if deciding is not None else None
+            entry.append((question, plan, tuple(rules)))
+        return tuple(entry)
+
+    @staticmethod
+    def _data(plan: _Plan, fact: Mapping[str, Scalar], member_id: str, on: date) -> dict[str, date | str]:
+        # Every datum from the fact as it is before this answer is added, as Rulebook.evaluate does.
+        data: dict[str, date | str] = {}
         try:
-            data = {k: v for k, e in rule.data.items() if (v := evaluate_expr(e, fact, params)) is not None}
+            for datum, compiled, _ in plan.data:
+                value = compiled(fact)
+                if value is not None:
+                    data[datum] = value
         except (ValueError, OverflowError) as error:
             raise ValueError(
-                f"member {member_id}, question {question}, on {on.isoformat()}: rule {rule.id}'s data: {error}"
+                f"member {member_id}, question {plan.question}, on {on.isoformat()}: rule {plan.rule.id}'s data: {error}"
             ) from None
-        return Answer(rule.outcome, rule.id, data)
+        return data
 
     def actions(self, member_id: str, on: date, answers: Mapping[str, Answer]) -> tuple[ActionRow, ...]:
         """The actions the answers call for, in question order (as ``actions_of`` lists them)."""
@@ -344,6 +373,10 @@ class OutcomeEvaluator:
         """The MemberResult of one member (input row ``row``); raises as :meth:`answers` does."""
         answers, _ = self.answers(member, on, situation=situation)
         return MemberResult(row, member.id, on, answers, self.actions(member.id, on, answers))
+
+
+# NamedTuple's own __new__ is a Python function; the tuple's is not (same object either way).
+_new_answer = tuple.__new__
 
 
 _EVALUATORS: weakref.WeakKeyDictionary[Rulebook, dict[bool, OutcomeEvaluator]] = weakref.WeakKeyDictionary()
