@@ -71,6 +71,16 @@ def test_explain_one_member_by_id(lang: str, expected: str) -> None:
     assert code == 1 and "no member with id 'NOPE'" in err
 
 
+def test_explain_reads_a_json_lines_file_line_by_line(tmp_path: Path) -> None:
+    source = tmp_path / "m.jsonl"
+    source.write_text('{"id": "J1", "kind": "insured", "enrolled_on": "2020-04-01"}\n'
+                      '{"enrolled_on": "令和2年4月1日", "id": "J2", "kind": "被扶養者", "保険証交付日": "2020/04/01"}\n',
+                      encoding="utf-8")
+    code, out, err = run("explain", str(source), "--id", "J2", "--on", "2025-12-02", "--lang", "en")
+    assert code == 0, err
+    assert "Member J2 — on 2025-12-02" in out and "PC-3" in out
+
+
 def test_timeline_compare_and_mailing(tmp_path: Path) -> None:
     code, out, _ = run("timeline", SAMPLE, "--id", "M00001", "--from", "2024-10-01", "--to", "2031-01-01", "--lang", "en")
     assert code == 0 and out.startswith("Member M00001: changes from 2024-10-01 to 2031-01-01")

@@ -16,6 +16,7 @@ import hokensho_rules as hr
 from hokensho_rules.columns import member_cells
 from hokensho_rules.dask import evaluate_dataframe
 from hokensho_rules.frames import to_frame
+from hokensho_rules.rulebook.book import loaded_rulebook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 from membership import generate  # noqa: E402
@@ -44,7 +45,7 @@ def test_partitions_on_worker_processes_give_exactly_the_rows_of_evaluate_many(c
     pd.testing.assert_frame_equal(got, expected)
     assert list(got["row"]) == list(range(1, 401)) and got.loc[123, "error_column"] == "enrolled_on"
     # Evaluated in the workers, not here: each worker process loaded its own rulebook.
-    workers = client.run(lambda: __import__("hokensho_rules.rulebook.book", fromlist=["x"]).loaded_rulebook.cache_info().currsize)
+    workers = client.run(lambda: loaded_rulebook.cache_info().currsize)
     assert len(workers) == 2 and all(size >= 1 for size in workers.values())
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .columns import COLUMNS, REQUIRED, SchemaError, describe, parse_date, parse_row
+from .columns import COLUMNS, REQUIRED, Header, SchemaError, describe, parse_date, parse_row
 from .decisions import Lang
 from .errors import DecisionError, RuleFileError
 from .facts import Member
@@ -223,31 +223,38 @@ def actions(source: str, on: date, output: str, output_encoding: str, encoding: 
     _report(summary, f"action list written to {'stdout' if output == '-' else output}")
 
 
+def _rows(source: str, input_format: str | None, encoding: str | None) -> Iterator[tuple[Header, list[object]]]:
+    """Each row of a file with the header it is read by (a JSON line by its own keys)."""
+    with _input_errors(), read_members(source, format=input_format, encoding=encoding) as table:
+        for row in table.rows:
+            if isinstance(row, Mapping):
+                yield Header.resolve(row.keys()), list(row.values())
+            else:
+                yield table.header, list(row)
+
+
 def _find_member(source: str, member_id: str, input_format: str | None, encoding: str | None) -> Member:
     """The member ``member_id`` of a file, read row by row until found."""
-    with _input_errors(), read_members(source, format=input_format, encoding=encoding) as table:
-        position = [c.name for c in table.header.columns].index("id")
-        for number, row in enumerate(table.rows, start=1):
-            cells = list(row.values()) if isinstance(row, dict) else list(row)
-            if str(cells[position]).strip() != member_id:
-                continue
-            member = parse_row(table.header, cells, number)
-            if isinstance(member, RowError):
-                raise Failed(str(member))
-            return member
+    for number, (header, cells) in enumerate(_rows(source, input_format, encoding), start=1):
+        position = [c.name for c in header.columns].index("id")
+        if str(cells[position]).strip() != member_id:
+            continue
+        member = parse_row(header, cells, number)
+        if isinstance(member, RowError):
+            raise Failed(str(member))
+        return member
     raise Failed(f"no member with id {member_id!r} in {source}")
 
 
 def _members(source: str, input_format: str | None, encoding: str | None, errors: list[RowError]) -> Iterator[Member]:
-    with _input_errors(), read_members(source, format=input_format, encoding=encoding) as table:
-        for number, row in enumerate(table.rows, start=1):
-            cells = list(row.values()) if isinstance(row, dict) else list(row)
-            member = parse_row(table.header, cells, number)
-            if isinstance(member, RowError):
-                errors.append(member)
-                click.echo(str(member), err=True)
-            else:
-                yield member
+    """Every member of a (small) file; a row that cannot be read is reported and left out."""
+    for number, (header, cells) in enumerate(_rows(source, input_format, encoding), start=1):
+        member = parse_row(header, cells, number)
+        if isinstance(member, RowError):
+            errors.append(member)
+            click.echo(str(member), err=True)
+        else:
+            yield member
 
 
 def _write_rows(rows: Iterable[dict[str, Any]], output: str) -> None:
@@ -338,6 +345,9 @@ def mailing(source: str, on: date, selection: str, output: str | None, lang: Lan
     """Plan the mailing of the eligibility notices: envelopes per household, parcels per
     employer (ML-1 … ML-3), for the members the rules say are to be sent one.
 
+    The plan groups the chosen members by employer and household, so they are held in
+    memory (every member is read and evaluated one by one, in this process).
+
     \b
     Example:
       hokensho-rules mailing members.csv --on 2024-10-01 --when notice.mailing=initial -o envelopes.csv
@@ -386,6 +396,9 @@ def compare_command(source: str, start: date, end: date, member_id: str | None, 
                     encoding: str | None, input_format: str | None, rules_root: Path | None) -> None:
     """Where the seed document alone and the rules in force (seed and every later change)
     answer differently: for whom, on which dates, and by which rules.
+
+    Each member's two timelines are computed in this process: meant for one member
+    (--id) or a small file, not a whole membership.
 
     \b
     Example:

@@ -114,10 +114,7 @@ class MemberResult:
         """Question id → Answer, in the rulebook's order of questions."""
         if self._answers is None:
             assert self._packed is not None
-            self._answers = {
-                q: Answer(outcome, rule_id, {k: date.fromordinal(v) if isinstance(v, int) else v for k, v in data})
-                for q, outcome, rule_id, data in self._packed[0]
-            }
+            self._answers = _unpack_answers(self._packed[0])
         return self._answers
 
     @property
@@ -207,6 +204,8 @@ class _Plan(NamedTuple):
     rule: Rule
     # (datum, its compiled expression, its flat key); empty when the rule gives no data.
     data: tuple[tuple[str, Compiled, str], ...]
+    # The packed answer when the rule gives no data: the same tuple for every member.
+    packed: tuple[str, str, str, tuple[tuple[str, int | str], ...]]
 
 
 # Per question of a stratum: its plan, or (None, the rules that fired) when they conflict or leave a gap.
@@ -228,7 +227,9 @@ class _Program:
         found = self.plans.get(rule.id)
         if found is None:
             data = tuple((k, compile_expr(e, self.params), data_key(question, k)) for k, e in rule.data.items())
-            found = self.plans[rule.id] = _Plan(question, outcome_key(question), rule.outcome, rule, data)
+            found = self.plans[rule.id] = _Plan(
+                question, outcome_key(question), rule.outcome, rule, data, (question, rule.outcome, rule.id, ())
+            )
         return found
 
 
@@ -259,6 +260,7 @@ class OutcomeEvaluator:
             for name, outcome in question.outcomes.items()
             if outcome.action is not None
         }
+        self._order = {q: i for i, q in enumerate(book.questions)}
 
     def _program(self, params: Mapping[str, date | int | str]) -> _Program:
         key = tuple(params.values())
@@ -275,15 +277,23 @@ class OutcomeEvaluator:
         Raises ConflictError/GapError as ``Rulebook.evaluate`` does, and TypeError for
         inputs of the wrong type.
         """
+        packed, fact = self._packed(member, on, situation)
+        return _unpack_answers(packed), fact
+
+    def _packed(
+        self, member: Member, on: date, situation: Situation | None
+    ) -> tuple[_PackedAnswers, dict[str, Scalar]]:
+        # The answers as flat tuples (question, outcome, rule id, ((datum, encoded value), …)):
+        # what a result is made of, travels as, and becomes objects from only when read.
         if not isinstance(member, Member):
             raise TypeError(f"member must be a hokensho_rules.Member, got {type(member).__name__}")
         if type(on) is not date:
             raise TypeError(f"on must be a datetime.date, got {on!r}")
-        book = self.book
-        params = book.params_on(on)
+        params = self.book.params_on(on)
         program = self._program(params)
         fact = flatten(member, on, situation)
-        found: dict[str, Answer] = {}
+        order = self._order
+        slots: list[tuple[str, str, str, tuple[tuple[str, int | str], ...]] | None] = [None] * len(order)
         for stratum, key_of, cache in zip(program.strata, program.keys, program.cache, strict=True):
             if stratum.requires is not None and stratum.requires not in fact:
                 continue
@@ -306,16 +316,16 @@ class OutcomeEvaluator:
                     resolve(question, list(fired), member_id=member.id, on=on)
                     raise AssertionError(f"{question}: rules {[r.id for r in fired]} resolved after failing")
                 if not plan.data:
-                    found[question] = _new_answer(Answer, (plan.outcome, plan.rule.id, {}))
+                    # Later strata read this answer from the fact itself, as in Rulebook.evaluate.
                     fact[plan.outcome_key] = plan.outcome
+                    slots[order[question]] = plan.packed
                     continue
-                data = self._data(plan, fact, member.id, on)
-                found[question] = _new_answer(Answer, (plan.outcome, plan.rule.id, data))
-                # Later strata read this answer from the fact itself, as in Rulebook.evaluate.
+                data = tuple((datum, encode(value)) for datum, value in self._data(plan, fact, member.id, on))
                 fact[plan.outcome_key] = plan.outcome
-                for datum, value in data.items():
-                    fact[data_key(question, datum)] = encode(value)
-        return {q: found[q] for q in book.questions if q in found}, fact
+                for datum, value in data:
+                    fact[data_key(question, datum)] = value
+                slots[order[question]] = (question, plan.outcome, plan.rule.id, data)
+        return tuple(answer for answer in slots if answer is not None), fact
 
     def _resolution(self, question: str, fired: list[Rule], member_id: str, on: date) -> Rule | None:
         """The deciding rule among ``fired``, or None when they conflict or leave a gap."""
@@ -340,14 +350,14 @@ class OutcomeEvaluator:
         return tuple(entry)
 
     @staticmethod
-    def _data(plan: _Plan, fact: Mapping[str, Scalar], member_id: str, on: date) -> dict[str, date | str]:
-        # Every datum from the fact as it is before this answer is added, as Rulebook.evaluate does.
-        data: dict[str, date | str] = {}
+    def _data(plan: _Plan, fact: Mapping[str, Scalar], member_id: str, on: date) -> list[tuple[str, date | str]]:
+        # Every datum from the fact as it is before this answer's data are added, as Rulebook.evaluate does.
+        data: list[tuple[str, date | str]] = []
         try:
             for datum, compiled, _ in plan.data:
                 value = compiled(fact)
                 if value is not None:
-                    data[datum] = value
+                    data.append((datum, value))
         except (ValueError, OverflowError) as error:
             raise ValueError(
                 f"member {member_id}, question {plan.question}, on {on.isoformat()}: rule {plan.rule.id}'s data: {error}"
@@ -371,8 +381,23 @@ class OutcomeEvaluator:
 
     def result(self, row: int, member: Member, on: date, *, situation: Situation | None = None) -> MemberResult:
         """The MemberResult of one member (input row ``row``); raises as :meth:`answers` does."""
-        answers, _ = self.answers(member, on, situation=situation)
-        return MemberResult(row, member.id, on, answers, self.actions(member.id, on, answers))
+        packed, _ = self._packed(member, on, situation)
+        actions = []
+        for question, outcome, rule_id, data in packed:
+            action = self._actions.get((question, outcome))
+            if action is None:
+                continue
+            title, due_datum = action
+            due = next((v for k, v in data if k == due_datum), None) if due_datum else None
+            actions.append((title.en, title.ja, due if isinstance(due, int) else None, question, outcome, rule_id))
+        return _rebuild_result(row, member.id, on.toordinal(), packed, tuple(actions), None)
+
+
+def _unpack_answers(packed: _PackedAnswers) -> dict[str, Answer]:
+    return {
+        q: _new_answer(Answer, (outcome, rule_id, {k: date.fromordinal(v) if isinstance(v, int) else v for k, v in data}))
+        for q, outcome, rule_id, data in packed
+    }
 
 
 # NamedTuple's own __new__ is a Python function; the tuple's is not (same object either way).
