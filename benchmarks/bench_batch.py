@@ -48,11 +48,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "examples")]
 
-import bench_evaluate  # noqa: E402
-import membership_file  # noqa: E402
+import bench_evaluate
+import membership_file
 
-import hokensho_rules as hr  # noqa: E402
-from hokensho_rules.outcomes import OutcomeEvaluator  # noqa: E402
+import hokensho_rules as hr
+from hokensho_rules.outcomes import OutcomeEvaluator
 
 ON = date(2025, 12, 2)
 

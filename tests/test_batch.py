@@ -20,7 +20,7 @@ from hokensho_rules.rulebook.book import loaded_rulebook
 from hokensho_rules.rulebook.loader import rules_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
-from membership import generate, iter_members  # noqa: E402
+from membership import generate
 
 ON = date(2025, 12, 2)
 

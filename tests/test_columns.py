@@ -7,7 +7,16 @@ from datetime import date
 import pytest
 
 import hokensho_rules as hr
-from hokensho_rules.columns import COLUMNS, JA_HEADERS, REQUIRED, Header, SchemaError, member_cells, parse_date, parse_row
+from hokensho_rules.columns import (
+    COLUMNS,
+    JA_HEADERS,
+    REQUIRED,
+    Header,
+    SchemaError,
+    member_cells,
+    parse_date,
+    parse_row,
+)
 
 
 def one(cells: dict[str, object]) -> hr.Member | hr.RowError:

@@ -19,7 +19,7 @@ from hokensho_rules.frames import to_frame
 from hokensho_rules.rulebook.book import loaded_rulebook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
-from membership import generate  # noqa: E402
+from membership import generate
 
 ON = date(2025, 12, 2)
 

@@ -19,7 +19,7 @@ from hokensho_rules.frames import evaluate_frame, to_frame
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 sys.path.insert(0, str(EXAMPLES))
-from membership import generate  # noqa: E402
+from membership import generate
 
 ON = date(2025, 12, 2)
 SAMPLE = EXAMPLES / "members_sample.csv"

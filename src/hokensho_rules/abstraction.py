@@ -25,7 +25,16 @@ from typing import Any
 
 from .flat import Scalar, data_key, fact_key, outcome_key
 from .rulebook.conditions import Params, all_conditions, operand_value
-from .rulebook.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, Presence, Rule
+from .rulebook.schema import (
+    AnyOf,
+    Compare,
+    Condition,
+    FactRef,
+    OutcomeDataRef,
+    OutcomeIs,
+    Presence,
+    Rule,
+)
 
 __all__ = ["KeyFunction", "abstraction_key"]
 

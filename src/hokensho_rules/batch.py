@@ -212,7 +212,7 @@ def evaluate_many(
     lazily, ``chunk_size`` rows at a time.
 
     ``processes``: worker processes (default: every core this process may use); ``1``
-    evaluates in this process. Each worker loads its own Rulebook (``rulebook``'s
+    evaluates in this process, and so does an input of known length of one chunk or less. Each worker loads its own Rulebook (``rulebook``'s
     packs and root; default the rules in force). As with any process pool, a script
     calling this with ``processes > 1`` needs the ``if __name__ == "__main__":`` guard.
 
@@ -260,6 +260,9 @@ def _evaluate_chunks(
     else:
         header, rows = None, members
         total = len(members) if isinstance(members, Sequence) else None
+    if total is not None and total <= chunk_size:
+        # One chunk's work: starting worker processes (each loading a Rulebook) would cost more.
+        workers = 1
     job = _Job(on, decisions, header, transform)
     numbered: Iterator[tuple[int, list[object]]] = (
         (first_row + i * chunk_size, chunk) for i, chunk in enumerate(_chunks(rows, chunk_size))

@@ -22,14 +22,22 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from .columns import COLUMNS, REQUIRED, Header, SchemaError, describe, parse_date, parse_row
+from .columns import (
+    COLUMNS,
+    REQUIRED,
+    Header,
+    SchemaError,
+    describe,
+    parse_date,
+    parse_row,
+)
 from .decisions import Lang
 from .errors import DecisionError, RuleFileError
 from .facts import Member
@@ -258,21 +266,18 @@ def _members(source: str, input_format: str | None, encoding: str | None, errors
 
 
 def _write_rows(rows: Iterable[dict[str, Any]], output: str) -> None:
+    """Rows of a small result (a timeline, differences, envelopes) as CSV, or JSON Lines for .jsonl."""
     rows = list(rows)
-    stream = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
-    try:
+    with ExitStack() as stack:
+        stream = sys.stdout if output == "-" else stack.enter_context(open(output, "w", encoding="utf-8", newline=""))
         if output.endswith(".jsonl"):
             for row in rows:
                 stream.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-        else:
-            names = list(rows[0]) if rows else []
-            writer = csv.DictWriter(stream, names, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
-                              for k, v in row.items()} for row in rows)
-    finally:
-        if stream is not sys.stdout:
-            stream.close()
+            return
+        writer = csv.DictWriter(stream, list(rows[0]) if rows else [], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                          for k, v in row.items()} for row in rows)
 
 
 _LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="Language of the text.")

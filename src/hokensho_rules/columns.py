@@ -204,7 +204,7 @@ def _is_empty(value: object) -> bool:
         return True
     try:
         # NaN and NaT are the only values unequal to themselves: pandas' empty cells.
-        return bool(value != value)
+        return bool(value != value)  # noqa: PLR0124
     except TypeError:  # pandas.NA, whose truth is undefined: an empty cell too
         return True
 

@@ -177,7 +177,8 @@ def _json_object(line: str, path: str | Path, number: int) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise ValueError(f"{path}, line {number}: not JSON ({error.msg})") from None
     if not isinstance(value, dict):
-        raise ValueError(f"{path}, line {number}: a JSON object per line is expected")
+        # The file's content is wrong, not the caller's argument: a ValueError, like bad JSON.
+        raise ValueError(f"{path}, line {number}: a JSON object per line is expected")  # noqa: TRY004
     return value
 
 
@@ -296,7 +297,7 @@ class _Writer:
         if str(path) == "-":
             self.stream = sys.stdout.buffer
         else:
-            self.stream = stack.enter_context(open(path, "wb"))
+            self.stream = stack.enter_context(open(path, "wb"))  # noqa: SIM115 (closed by the ExitStack)
         if kind == "csv":
             # A UTF-8 file starts with a BOM so that Excel reads it as UTF-8; a pipe does not.
             bom = codecs.BOM_UTF8 if encoding == "utf-8-sig" and str(path) != "-" else b""

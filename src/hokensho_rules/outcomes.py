@@ -37,10 +37,10 @@ __all__ = [
     "evaluator_for",
 ]
 
-# Distinct keys kept per stratum; past it the oldest are forgotten (FIFO), so memory
-# stays bounded on any population while a real one (a few thousand distinct cases)
-# never reaches it.
-DEFAULT_CACHE_SIZE = 200_000
+# Distinct keys kept per stratum (a few hundred bytes each); past it the oldest are
+# forgotten (FIFO), so memory stays bounded on any population, while a real one (a
+# few thousand distinct cases per 100,000 members) never reaches it.
+DEFAULT_CACHE_SIZE = 50_000
 
 
 class Answer(NamedTuple):
