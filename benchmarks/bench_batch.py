@@ -174,6 +174,8 @@ def main() -> None:
     parser.add_argument("--million", action=argparse.BooleanOptionalAction, default=True,
                         help="also stream 1,000,000 members file to file (peak RSS)")
     parser.add_argument("--dask", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--cli", action=argparse.BooleanOptionalAction, default=True,
+                        help="the CLI, peak RSS and Dask figures (file based)")
     parser.add_argument("--workdir", type=Path, help="where to write the generated files (default: a temp dir)")
     args = parser.parse_args()
     n = args.members
@@ -199,6 +201,8 @@ def main() -> None:
           f"that is {n / idle:,.0f} members/s, {cpu_one / idle:.2f}x 1 process; load average now "
           f"{os.getloadavg()[0]:.1f}")
     del people
+    if not args.cli:
+        return
 
     with tempfile.TemporaryDirectory() as scratch:
         work = args.workdir or Path(scratch)

@@ -122,33 +122,45 @@ def abstraction_key(rules: Iterable[Rule], params: Params) -> KeyFunction:
     )
     pairs = tuple(sorted(reads.pairs))
 
-    def key(fact: Mapping[str, Scalar]) -> Hashable:
-        parts: list[Any] = []
-        append = parts.append
-        get = fact.get
-        position = bisect.bisect_left
-        for name, numbers, others in columns:
-            value = get(name)
-            if value is None:
-                append(None)
-            elif type(value) is int:
-                # Position among the constants, doubled, plus one when the value equals the
-                # constant there: that decides <, <=, =, >=, > against every constant.
-                at = position(numbers, value)
-                append(2 * at + (at < len(numbers) and numbers[at] == value))
-            elif type(value) is bool:
-                flag = _flag(value)
-                append(flag if flag in others else _OTHER)
-            else:
-                append(value if value in others else (_OTHER if others else _PRESENT))
-        for left, right in pairs:
-            a, b = get(left), get(right)
-            if a is None or b is None:
-                append(None)
-            elif type(a) is int and type(b) is int:
-                append((a > b) - (a < b))
-            else:
-                append(_TRUE if a == b and type(a) is type(b) else _FALSE)
-        return tuple(parts)
+    return _generated(columns, pairs)
 
+
+def _generated(
+    columns: tuple[tuple[str, tuple[int, ...], frozenset[Hashable]], ...], pairs: tuple[tuple[str, str], ...]
+) -> KeyFunction:
+    """The key function written out column by column and compiled.
+
+    It is computed for every stratum of every member: unrolled, it costs about half
+    of a loop over the columns. Only names are put in the source; every key and
+    constant is passed in the namespace, never spliced into the text.
+    """
+    namespace: dict[str, Any] = {
+        "position": bisect.bisect_left, "OTHER": _OTHER, "TRUE": _TRUE, "FALSE": _FALSE, "PRESENT": _PRESENT,
+    }
+    lines = ["def key(fact):", "    get = fact.get"]
+    names = []
+    for i, (name, numbers, others) in enumerate(columns):
+        namespace[f"K{i}"], namespace[f"N{i}"], namespace[f"E{i}"] = name, numbers, others
+        namespace[f"D{i}"] = _OTHER if others else _PRESENT
+        flag = f"((TRUE if v else FALSE) if (TRUE if v else FALSE) in E{i} else OTHER)"
+        # Position among the constants, doubled, plus one when the value equals the
+        # constant there: that decides <, <=, =, >=, > against every constant.
+        number = (f"(2 * (at := position(N{i}, v)) + (at < {len(numbers)} and N{i}[at] == v))" if numbers else "0")
+        lines += [
+            f"    v = get(K{i})",
+            (f"    c{i} = None if v is None else {number} if type(v) is int else {flag} if type(v) is bool "
+             f"else (v if v in E{i} else D{i})"),
+        ]
+        names.append(f"c{i}")
+    for j, (left, right) in enumerate(pairs):
+        namespace[f"L{j}"], namespace[f"R{j}"] = left, right
+        lines += [
+            f"    a, b = get(L{j}), get(R{j})",
+            (f"    p{j} = None if a is None or b is None else ((a > b) - (a < b)) if type(a) is int and type(b) is int "
+             "else (TRUE if a == b and type(a) is type(b) else FALSE)"),
+        ]
+        names.append(f"p{j}")
+    lines.append(f"    return ({', '.join(names)}{',' if len(names) == 1 else ''})")
+    exec(compile("\n".join(lines), "<abstraction key>", "exec"), namespace)  # noqa: S102
+    key: KeyFunction = namespace["key"]
     return key
