@@ -121,3 +121,14 @@ def test_dataframes_in_and_out_wide_long_and_actions(book: hr.Rulebook) -> None:
     assert len(long) == 60 * len(results[0].answers)  # type: ignore[union-attr]
     actions = evaluate_frame(frame, ON, shape="actions", rulebook=book, processes=1)
     assert len(actions) == sum(len(r.actions) for r in results)  # type: ignore[union-attr]
+
+
+def test_cp932_output_never_replaces_a_character_silently(tmp_path: Path, book: hr.Rulebook) -> None:
+    source = tmp_path / "m.csv"
+    source.write_text("id,kind,enrolled_on,employer\nM1,insured,2020-04-01,E😀\n", encoding="utf-8")
+    summary = evaluate_file(source, tmp_path / "r.csv", ON, output_encoding="cp932", rulebook=book, processes=1)
+    assert summary.ok  # the employer is not in the results, so nothing needs it
+    # A bad cell's value is written in its error row: this one has no CP932 form.
+    source.write_text("id,kind,enrolled_on,employer\nM1,insured,2020-04-01😀,E1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="cannot be written in cp932; write the output as utf-8"):
+        evaluate_file(source, tmp_path / "r.csv", ON, output_encoding="cp932", rulebook=book, processes=1)

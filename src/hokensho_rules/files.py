@@ -206,6 +206,23 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+# Characters Unicode and CP932 disagree on: CP932 (as Windows maps it) has the full-width
+# forms instead. Anything else it cannot hold is an error, never a silent "?".
+_CP932_FORMS = str.maketrans({"\u301c": "\uff5e", "\u2212": "\uff0d", "\u2016": "\u2225", "\u2014": "\u2015",
+                              "\u00a2": "\uffe0", "\u00a3": "\uffe1", "\u00ac": "\uffe2"})
+
+
+def _encode(text: str, encoding: str) -> bytes:
+    if encoding == "cp932":
+        text = text.translate(_CP932_FORMS)
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"{error.object[error.start:error.end]!r} cannot be written in {encoding}; write the output as utf-8"
+        ) from None
+
+
 def _json_cell(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
@@ -224,7 +241,7 @@ class _Encoder:
             out = io.StringIO()
             writer = csv.writer(out, lineterminator="\n")
             writer.writerows([_cell(v) for v in row] for row in rows)
-            return out.getvalue().encode(self.encoding, errors="replace")
+            return _encode(out.getvalue(), self.encoding)
         if self.format == "jsonl":
             names = self.shape.names
             text = "".join(
@@ -303,7 +320,7 @@ class _Writer:
             bom = codecs.BOM_UTF8 if encoding == "utf-8-sig" and str(path) != "-" else b""
             header = io.StringIO()
             csv.writer(header, lineterminator="\n").writerow(shape.names)
-            self.stream.write(bom + header.getvalue().encode(encoding.replace("-sig", "")))
+            self.stream.write(bom + _encode(header.getvalue(), encoding.replace("-sig", "")))
 
     def write(self, payload: Any) -> None:
         if self.parquet is not None:
