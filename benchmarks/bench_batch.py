@@ -215,6 +215,10 @@ def main() -> None:
         print(f"  evaluate → Parquet              {rate(n, seconds)}   {n / seconds / baseline:5.1f}x the loop; "
               f"peak RSS {tree:.0f} MiB (all processes), {biggest:.0f} MiB (largest)")
         print(f"    stderr: {said}")
+        alone, tree_1, _, said = run_measured(
+            [*cli(), "evaluate", str(source), "--on", "令和7年12月2日", "-o", str(work / "results_p1.parquet"), "-p", "1"])
+        print(f"  evaluate → Parquet, -p 1        {rate(n, alone)}   the default (every core) is {alone / seconds:4.2f}x "
+              f"this; peak RSS {tree_1:.0f} MiB")
         seconds, tree_a, _, said = run_measured([*cli(), "actions", str(source), "--on", "令和7年12月2日", "-o",
                                                  str(work / "actions.csv")])
         print(f"  actions → CSV                   {rate(n, seconds)}; peak RSS {tree_a:.0f} MiB")

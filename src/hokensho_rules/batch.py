@@ -28,13 +28,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from tqdm import tqdm
 
 from .columns import Header, SchemaError, parse_row
 from .errors import DecisionError, EngineError
 from .facts import Member
+from .flat import Scalar, flatten
 from .outcomes import Answer, MemberResult, OutcomeEvaluator, RowError, evaluator_for
 from .rulebook.book import Rulebook
 
@@ -95,8 +96,24 @@ def _decided(evaluator: OutcomeEvaluator, row: int, member: Member, job: _Job) -
     return MemberResult(row, member.id, job.on, answers, evaluator.actions(member.id, job.on, answers), decision)
 
 
+class _Flattened(NamedTuple):
+    """A Member as it travels to a worker: its id and its flat fact on the job's date.
+
+    A pydantic model costs several times more to pickle and unpickle than its flat
+    fact, which is all the engine reads; flattening in the parent costs less than
+    pickling the model would.
+    """
+
+    member_id: str
+    fact: dict[str, Scalar]
+
+
 def _one(evaluator: OutcomeEvaluator, row: int, item: object, job: _Job, headers: dict[tuple[str, ...], Header]) -> Result:
     member: Member | RowError
+    if isinstance(item, _Flattened):
+        flattened = item
+        return _guarded(row, item.member_id, lambda: evaluator.result_of_fact(row, flattened.member_id, job.on,
+                                                                               flattened.fact))
     if isinstance(item, Member):
         member = item
     elif job.header is not None and isinstance(item, (tuple, list)):
@@ -115,13 +132,17 @@ def _one(evaluator: OutcomeEvaluator, row: int, item: object, job: _Job, headers
                         "TypeError")
     if isinstance(member, RowError):
         return member
+    valid = member
+    return _guarded(row, member.id, lambda: _decided(evaluator, row, valid, job))
+
+
+def _guarded(row: int, member_id: str, evaluate: Callable[[], MemberResult]) -> Result:
+    """``evaluate()``, or the error row of what stopped it: a conflict, a gap, a datum beyond
+    the calendar, a fact the engine refused. Only this row stops."""
     try:
-        return _decided(evaluator, row, member, job)
-    except DecisionError as error:
-        return RowError(row, member.id, str(error), type(error).__name__)
-    except (ValueError, OverflowError, EngineError) as error:
-        # A datum beyond the calendar, an engine that refused the fact: this row only.
-        return RowError(row, member.id, str(error), type(error).__name__)
+        return evaluate()
+    except (DecisionError, ValueError, OverflowError, EngineError) as error:
+        return RowError(row, member_id, str(error), type(error).__name__)
 
 
 def _chunk(evaluator: OutcomeEvaluator, first_row: int, items: Sequence[object], job: _Job) -> Any:
@@ -173,7 +194,10 @@ def _ordered(
         pending: deque[tuple[int, Future[Any]]] = deque()
         try:
             for first_row, items in chunks:
-                pending.append((len(items), pool.submit(_worker_chunk, first_row, items, job)))
+                sent = items if job.decisions else [
+                    _Flattened(item.id, flatten(item, job.on)) if type(item) is Member else item for item in items
+                ]
+                pending.append((len(items), pool.submit(_worker_chunk, first_row, sent, job)))
                 while len(pending) >= processes * _IN_FLIGHT_PER_WORKER:
                     size, future = pending.popleft()
                     yield size, future.result()

@@ -289,9 +289,13 @@ class OutcomeEvaluator:
             raise TypeError(f"member must be a hokensho_rules.Member, got {type(member).__name__}")
         if type(on) is not date:
             raise TypeError(f"on must be a datetime.date, got {on!r}")
+        fact = flatten(member, on, situation)
+        return self._packed_fact(member.id, on, fact), fact
+
+    def _packed_fact(self, member_id: str, on: date, fact: dict[str, Scalar]) -> _PackedAnswers:
+        """The packed answers of a flat fact (made by ``flatten`` for ``on``); adds the answers to ``fact``."""
         params = self.book.params_on(on)
         program = self._program(params)
-        fact = flatten(member, on, situation)
         order = self._order
         slots: list[tuple[str, str, str, tuple[tuple[str, int | str], ...]] | None] = [None] * len(order)
         for stratum, key_of, cache in zip(program.strata, program.keys, program.cache, strict=True):
@@ -303,7 +307,7 @@ class OutcomeEvaluator:
                 entry = cache.get(key)
             if entry is None:
                 self.engine_calls += 1
-                entry = self._entry(program, stratum.fired(fact), member.id, on)
+                entry = self._entry(program, stratum.fired(fact), member_id, on)
                 if self.cache:
                     if len(cache) >= program.cache_size:
                         del cache[next(iter(cache))]
@@ -313,19 +317,19 @@ class OutcomeEvaluator:
             for question, plan, fired in entry:
                 if plan is None:
                     # Conflict or gap: resolve again, so the error names this member.
-                    resolve(question, list(fired), member_id=member.id, on=on)
+                    resolve(question, list(fired), member_id=member_id, on=on)
                     raise AssertionError(f"{question}: rules {[r.id for r in fired]} resolved after failing")
                 if not plan.data:
                     # Later strata read this answer from the fact itself, as in Rulebook.evaluate.
                     fact[plan.outcome_key] = plan.outcome
                     slots[order[question]] = plan.packed
                     continue
-                data = tuple((datum, encode(value)) for datum, value in self._data(plan, fact, member.id, on))
+                data = tuple((datum, encode(value)) for datum, value in self._data(plan, fact, member_id, on))
                 fact[plan.outcome_key] = plan.outcome
                 for datum, value in data:
                     fact[data_key(question, datum)] = value
                 slots[order[question]] = (question, plan.outcome, plan.rule.id, data)
-        return tuple(answer for answer in slots if answer is not None), fact
+        return tuple(answer for answer in slots if answer is not None)
 
     def _resolution(self, question: str, fired: list[Rule], member_id: str, on: date) -> Rule | None:
         """The deciding rule among ``fired``, or None when they conflict or leave a gap."""
@@ -382,6 +386,13 @@ class OutcomeEvaluator:
     def result(self, row: int, member: Member, on: date, *, situation: Situation | None = None) -> MemberResult:
         """The MemberResult of one member (input row ``row``); raises as :meth:`answers` does."""
         packed, _ = self._packed(member, on, situation)
+        return self._result(row, member.id, on, packed)
+
+    def result_of_fact(self, row: int, member_id: str, on: date, fact: dict[str, Scalar]) -> MemberResult:
+        """The MemberResult of a member given as its flat fact on ``on`` (``flat.flatten``); adds to ``fact``."""
+        return self._result(row, member_id, on, self._packed_fact(member_id, on, fact))
+
+    def _result(self, row: int, member_id: str, on: date, packed: _PackedAnswers) -> MemberResult:
         actions = []
         for question, outcome, rule_id, data in packed:
             action = self._actions.get((question, outcome))
@@ -390,7 +401,7 @@ class OutcomeEvaluator:
             title, due_datum = action
             due = next((v for k, v in data if k == due_datum), None) if due_datum else None
             actions.append((title.en, title.ja, due if isinstance(due, int) else None, question, outcome, rule_id))
-        return _rebuild_result(row, member.id, on.toordinal(), packed, tuple(actions), None)
+        return _rebuild_result(row, member_id, on.toordinal(), packed, tuple(actions), None)
 
 
 def _unpack_answers(packed: _PackedAnswers) -> dict[str, Answer]:
