@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from tqdm import tqdm
 
@@ -44,7 +44,6 @@ __all__ = ["BatchItem", "Result", "TableRows", "default_processes", "evaluate_ma
 Result = MemberResult | RowError
 """What :func:`evaluate_many` yields for each input row."""
 BatchItem = Member | Mapping[str, object]
-T = TypeVar("T")
 
 # Members per task sent to a worker: large enough that pickling and scheduling cost
 # little per member, small enough that the first results (and the progress bar) come soon.
