@@ -26,6 +26,7 @@ holds.
 
 from __future__ import annotations
 
+import functools
 import numbers
 import re
 import unicodedata
@@ -218,6 +219,13 @@ def _date(value: object) -> date:
         return value
     if not isinstance(value, str):
         raise _CellError(f"a date is expected, got {type(value).__name__}")
+    return _date_text(value)
+
+
+# A membership has a few thousand distinct dates in hundreds of thousands of cells:
+# each text is parsed once (bounded; failures are not kept, they raise each time).
+@functools.lru_cache(maxsize=1 << 16)
+def _date_text(value: str) -> date:
     text = unicodedata.normalize("NFKC", value).strip()
     slashed = _SLASHED.fullmatch(text)
     try:
@@ -298,7 +306,8 @@ def parse_row(header: Header, cells: Sequence[object], row: int) -> Member | Row
     for column, name, value in zip(header.columns, header.names, cells, strict=True):
         if column.name == "id":
             id_cell = value
-        if _is_empty(value):
+        # Text cells (CSV) are the common case: an empty one needs no further test.
+        if (not value or value.isspace()) if type(value) is str else _is_empty(value):
             continue
         try:
             parsed = _PARSERS[column.kind](value)
