@@ -104,6 +104,9 @@ def many(book: hr.Rulebook, people: list[hr.Member], processes: int) -> tuple[fl
 # --- peak RSS of a process tree -----------------------------------------------------------
 
 
+LAST_CPU = [0.0]
+
+
 def _children(pid: int) -> list[int]:
     found = []
     try:
@@ -127,8 +130,13 @@ def _rss_kib(pid: int) -> int:
 
 
 def run_measured(command: list[str]) -> tuple[float, float, float, str]:
-    """(seconds, peak RSS of the tree in MiB, peak RSS of one process in MiB, stderr) of a command."""
+    """(seconds, peak RSS of the tree in MiB, peak RSS of one process in MiB, stderr) of a command.
+
+    Also records in ``LAST_CPU`` the CPU seconds of the whole tree (the command and the
+    workers it waited for).
+    """
     peaks = {"tree": 0, "one": 0}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
@@ -151,6 +159,8 @@ def run_measured(command: list[str]) -> tuple[float, float, float, str]:
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_CPU[0] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {err}")
     return seconds, peaks["tree"] / 1024, peaks["one"] / 1024, err.strip().splitlines()[-1] if err.strip() else ""
@@ -212,13 +222,17 @@ def main() -> None:
         print(f"\nCLI on a {n:,}-row CP932 CSV ({source.stat().st_size / 2**20:.1f} MiB, generated in {made:.1f} s):")
         seconds, tree, biggest, said = run_measured(
             [*cli(), "evaluate", str(source), "--on", "令和7年12月2日", "-o", str(work / "results.parquet")])
+        cpu_two = LAST_CPU[0]
         print(f"  evaluate → Parquet              {rate(n, seconds)}   {n / seconds / baseline:5.1f}x the loop; "
               f"peak RSS {tree:.0f} MiB (all processes), {biggest:.0f} MiB (largest)")
         print(f"    stderr: {said}")
         alone, tree_1, _, said = run_measured(
             [*cli(), "evaluate", str(source), "--on", "令和7年12月2日", "-o", str(work / "results_p1.parquet"), "-p", "1"])
+        cpu_one = LAST_CPU[0]
         print(f"  evaluate → Parquet, -p 1        {rate(n, alone)}   the default (every core) is {alone / seconds:4.2f}x "
               f"this; peak RSS {tree_1:.0f} MiB")
+        print(f"    CPU of the whole command: {cpu_one / n * 1e6:.0f} µs/member with -p 1, {cpu_two / n * 1e6:.0f} with "
+              f"2 workers (start-up included); load average now {os.getloadavg()[0]:.1f}")
         seconds, tree_a, _, said = run_measured([*cli(), "actions", str(source), "--on", "令和7年12月2日", "-o",
                                                  str(work / "actions.csv")])
         print(f"  actions → CSV                   {rate(n, seconds)}; peak RSS {tree_a:.0f} MiB")
