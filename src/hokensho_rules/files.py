@@ -264,8 +264,8 @@ def _record_batch(shape: Shape, rows: Sequence[Sequence[object]]) -> Any:
     schema = arrow_schema(shape)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in shape.columns]
     arrays = []
-    for (_, kind), values, arrow_field in zip(shape.columns, columns, schema, strict=True):
-        if kind == "str":
+    for (name, _), values, arrow_field in zip(shape.columns, columns, schema, strict=True):
+        if name in shape.mixed:
             values = tuple(_json_cell(v) if isinstance(v, date) else v for v in values)
         arrays.append(pa.array(values, type=arrow_field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)

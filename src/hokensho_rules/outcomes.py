@@ -133,6 +133,13 @@ class MemberResult:
         """Question id → outcome."""
         return {q: a.outcome for q, a in self.answers.items()}
 
+    def packed_answers(self) -> _PackedAnswers:
+        """The answers as flat tuples ``(question, outcome, rule id, ((datum, value), …))``,
+        dates as day numbers (``date.toordinal``): for writers of many rows, which need no objects."""
+        if self._packed is not None:
+            return self._packed[0]
+        return _pack_answers(self.answers)
+
     def _key(self) -> tuple[Any, ...]:
         return (self.row, self.member_id, self.on, dict(self.answers), self.actions)
 
@@ -152,14 +159,17 @@ class MemberResult:
         if self._packed is not None and self._answers is None:
             answers, actions = self._packed
         else:
-            answers = tuple(
-                (q, a.outcome, a.rule_id,
-                 tuple((k, v.toordinal() if isinstance(v, date) else v) for k, v in a.data.items()))
-                for q, a in self.answers.items()
-            )
+            answers = _pack_answers(self.answers)
             actions = tuple((a.action, a.action_ja, a.due.toordinal() if a.due else None, a.question, a.outcome,
                              a.rule_id) for a in self.actions)
         return (_rebuild_result, (self.row, self.member_id, self.on.toordinal(), answers, actions, self.decision))
+
+
+def _pack_answers(answers: Mapping[str, Answer]) -> _PackedAnswers:
+    return tuple(
+        (q, a.outcome, a.rule_id, tuple((k, v.toordinal() if isinstance(v, date) else v) for k, v in a.data.items()))
+        for q, a in answers.items()
+    )
 
 
 def _rebuild_result(

@@ -50,6 +50,11 @@ def _error_cells(error: RowError) -> tuple[Value, ...]:
     return (error.problem, error.kind, error.column, error.value)
 
 
+def _value(packed: int | str | None) -> date | str | None:
+    # Packed data hold dates as day numbers and texts as they are.
+    return date.fromordinal(packed) if isinstance(packed, int) else packed
+
+
 def _iso(value: date | str) -> str:
     return value.isoformat() if isinstance(value, date) else value
 
@@ -62,6 +67,9 @@ class Shape:
     columns: tuple[tuple[str, ColumnType], ...]
     # Wide only: per question, the data keys it has columns for.
     questions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Text columns that may receive a date (a datum whose rules give a date or a text),
+    # written as ISO text; every other column holds one type.
+    mixed: frozenset[str] = frozenset()
 
     @property
     def names(self) -> list[str]:
@@ -84,16 +92,19 @@ class Shape:
             blank: tuple[Value, ...] = (None,) * (len(self.columns) - 7)
             return (result.row, result.member_id, None, *_error_cells(result), *blank)
         cells: list[Value] = [result.row, result.member_id, result.on, None, None, None, None]
-        answers = result.answers
+        # The packed answers, not Answer objects: a row per member needs no objects per question.
+        answers = {answer[0]: answer for answer in result.packed_answers()}
         for question, data_keys in self.questions:
             answer = answers.get(question)
             if answer is None:
                 cells.extend((None,) * (2 + len(data_keys)))
                 continue
-            cells.append(answer.outcome)
-            cells.append(answer.rule_id)
-            data = answer.data
-            cells.extend(data.get(key) for key in data_keys)
+            _, outcome, rule_id, data = answer
+            cells.append(outcome)
+            cells.append(rule_id)
+            if data_keys:
+                values = dict(data)
+                cells.extend(_value(values.get(key)) for key in data_keys)
         return tuple(cells)
 
     def _long(self, result: MemberResult | RowError) -> list[Row]:
@@ -119,7 +130,9 @@ def wide_shape(book: Rulebook) -> Shape:
         columns += [(f"{qid}.outcome", "str"), (f"{qid}.rule", "str")]
         # Data are dates or texts; a key whose rules give dates is a date column.
         columns += [(f"{qid}.{key}", _datum_type(book, qid, key)) for key in keys]
-    return Shape("wide", tuple(columns), tuple(questions))
+    data_columns = {f"{qid}.{key}" for qid, keys in questions for key in keys}
+    mixed = frozenset(name for name, kind in columns if kind == "str" and name in data_columns)
+    return Shape("wide", tuple(columns), tuple(questions), mixed)
 
 
 def _datum_type(book: Rulebook, question: str, key: str, seen: frozenset[tuple[str, str]] = frozenset()) -> ColumnType:
