@@ -7,6 +7,7 @@ Used by the examples and benchmarks; not part of the library.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import hokensho_rules as hr
@@ -57,17 +58,21 @@ def _member(rng: random.Random, member_id: str, kind: str, household: str, emplo
 
 def generate(count: int, seed: int = 2024) -> list[hr.Member]:
     """About ``count`` members in households of 1 to 8 (a few large ones, to show ML-1)."""
+    return list(iter_members(count, seed))
+
+
+def iter_members(count: int, seed: int = 2024) -> Iterator[hr.Member]:
+    """The members of :func:`generate`, one at a time (for files of millions of rows)."""
     rng = random.Random(seed)
-    members: list[hr.Member] = []
+    made = 0
     household = 0
-    while len(members) < count:
+    while made < count:
         household += 1
         voluntary = rng.random() < 0.03
         employer = None if voluntary else rng.choices(EMPLOYERS, EMPLOYER_WEIGHTS)[0]
         size = 1 if voluntary else rng.choices(range(1, 9), [30, 25, 20, 13, 6, 3, 2, 1])[0]
-        for position in range(min(size, count - len(members))):
+        for position in range(min(size, count - made)):
             kind = "insured" if position == 0 else "dependant"
-            member_id = f"M{len(members) + 1:05d}"
+            made += 1
             # A voluntary continuation insured has no employer; dependants share the insured's.
-            members.append(_member(rng, member_id, kind, f"H{household:05d}", employer))
-    return members
+            yield _member(rng, f"M{made:05d}", kind, f"H{household:05d}", employer)

@@ -51,3 +51,8 @@ def test_the_readme_python_blocks_run_and_say_what_their_comments_say() -> None:
     assert decision["paper_card.usable"].outcome == "no"  # type: ignore[index]
     assert decision["paper_card.usable"].rule_id == "PC-3"  # type: ignore[index]
     assert decision["certificate.issuance"].outcome == "ex_officio"  # type: ignore[index]
+
+
+def test_the_sample_membership_file_is_what_its_generator_writes(tmp_path: Path) -> None:
+    run_example("membership_file.py", "50", str(tmp_path / "sample.csv"), "--encoding", "cp932", "--dates", "wareki")
+    assert (tmp_path / "sample.csv").read_bytes() == (EXAMPLES / "members_sample.csv").read_bytes()

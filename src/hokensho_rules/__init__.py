@@ -10,6 +10,8 @@
 """
 
 from .actions import Action, ActionList
+from .batch import TableRows, evaluate_many
+from .columns import SchemaError
 from .decisions import Decision, Explanation, NotApplied, Presentations, Verdict
 from .errors import (
     ConflictError,
@@ -29,6 +31,7 @@ from .facts import (
     Situation,
 )
 from .mailing import Envelope, MailingPlan, Parcel, plan_mailing
+from .outcomes import ActionRow, Answer, MemberResult, RowError
 from .rulebook.book import Rulebook
 from .timeline import Change, Interval, Timeline
 from .whatif import Comparison, Difference, compare
@@ -37,6 +40,8 @@ __all__ = [
     "Abroad",
     "Action",
     "ActionList",
+    "ActionRow",
+    "Answer",
     "Certificate",
     "Change",
     "Comparison",
@@ -52,17 +57,22 @@ __all__ = [
     "Interval",
     "MailingPlan",
     "Member",
+    "MemberResult",
     "MyNumberCard",
     "NotApplied",
     "PaperCard",
     "Parcel",
     "Presentations",
     "Requests",
+    "RowError",
     "RuleFileError",
     "Rulebook",
+    "SchemaError",
     "Situation",
+    "TableRows",
     "Timeline",
     "Verdict",
     "compare",
+    "evaluate_many",
     "plan_mailing",
 ]

@@ -107,6 +107,22 @@ class Presentations:
     refused: tuple[Verdict, ...]
 
 
+_PickledVerdict = tuple[str, str, dict[str, "date | str"], str, tuple[str, ...], tuple[str, ...]]
+
+
+def _rebuild_decision(
+    member_id: str, on: date, verdicts: tuple[_PickledVerdict, ...], fact: dict[str, Scalar], rulebook: Rulebook
+) -> Decision:
+    """A pickled Decision again, its verdicts' rules taken from the (per-process) Rulebook."""
+    rules = rulebook.rules
+    return Decision(
+        member_id, on,
+        {q: Verdict(q, outcome, data, rules[rule], tuple(rules[r] for r in agree), tuple(rules[r] for r in over))
+         for q, outcome, data, rule, agree, over in verdicts},
+        fact, rulebook,
+    )
+
+
 @dataclass(frozen=True)
 class Decision(Mapping[str, Verdict]):
     """Every question's verdict for one member on one date.
@@ -120,6 +136,16 @@ class Decision(Mapping[str, Verdict]):
     verdicts: Mapping[str, Verdict]
     fact: Mapping[str, Scalar] = field(repr=False)
     rulebook: Rulebook = field(repr=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Verdicts travel as rule ids, not as copies of the rules: the Rulebook pickles
+        # by reference (its packs and root) and the rules are looked up in it again.
+        verdicts = tuple(
+            (v.question, v.outcome, dict(v.data), v.rule.id, tuple(r.id for r in v.concurring),
+             tuple(r.id for r in v.overridden))
+            for v in self.verdicts.values()
+        )
+        return (_rebuild_decision, (self.member_id, self.on, verdicts, dict(self.fact), self.rulebook))
 
     def __getitem__(self, question: str) -> Verdict:
         try:

@@ -27,7 +27,7 @@ from .schema import Label, Parameter, Question, Rule, Source
 if TYPE_CHECKING:
     from ..timeline import Timeline
 
-__all__ = ["Rulebook"]
+__all__ = ["Rulebook", "loaded_rulebook"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,16 @@ def _prevails(edges: Mapping[str, set[str]], winner: str, loser: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=8)
+def loaded_rulebook(packs: tuple[str, ...], root: Path | None = None) -> Rulebook:
+    """The Rulebook of ``packs`` under ``root``, loaded once per process.
+
+    What an unpickled Rulebook (or Decision) is: worker processes share one loaded,
+    compiled rulebook per set of packs instead of loading one per object received.
+    """
+    return Rulebook.load(packs, root=root)
+
+
 def _merge(target: dict[str, Any], items: Mapping[str, Any], what: str, path: Path, seen: dict[str, Path]) -> None:
     for key, value in items.items():
         if key in target:
@@ -129,8 +139,10 @@ class Rulebook:
     A Rulebook is immutable once loaded and may be shared.
     """
 
-    def __init__(self, files: Sequence[tuple[Path, Any]], packs: tuple[str, ...]):
+    def __init__(self, files: Sequence[tuple[Path, Any]], packs: tuple[str, ...], *, root: Path | None = None):
         self.packs = packs
+        # Where the files came from (None: the shipped rules/): a pickle names it.
+        self.root = root
         sources: dict[str, Source] = {}
         parameters: dict[str, Parameter] = {}
         questions: dict[str, Question] = {}
@@ -188,7 +200,13 @@ class Rulebook:
         if not chosen:
             raise ValueError("packs is empty: name at least one pack, e.g. ['seed']")
         files = [(path, read_rule_file(path)) for pack in chosen for path in pack_files(pack, base)]
-        return cls(files, chosen)
+        return cls(files, chosen, root=Path(root).resolve() if root is not None else None)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A Rulebook pickles by reference, as its packs and root, like a module: its
+        # compiled engine handles cannot travel, and a worker process receiving many
+        # Decisions loads the rulebook once (loaded_rulebook caches per process).
+        return (loaded_rulebook, (self.packs, self.root))
 
     def __repr__(self) -> str:
         return f"Rulebook(packs={list(self.packs)}, rules={len(self.rules)}, questions={len(self.questions)})"

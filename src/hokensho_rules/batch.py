@@ -1,0 +1,299 @@
+"""Whole memberships: members in, one result per member out, in order, on every core.
+
+>>> import hokensho_rules as hr
+>>> from datetime import date
+>>> people = [hr.Member(id=f"M{i}", kind="insured", enrolled_on=date(2020, 4, 1)) for i in range(3)]
+>>> [r.answers["member.eligible"].outcome for r in hr.evaluate_many(people, date(2025, 12, 2), processes=1)]
+['yes', 'yes', 'yes']
+
+:func:`evaluate_many` reads its input lazily, sends it in chunks to worker processes
+(each loads its own Rulebook: one engine per process, ENGINE.md) and yields each
+chunk's results as soon as it and every chunk before it are done, keeping a bounded
+number of chunks in flight: memory does not grow with the number of members.
+
+Every input row yields exactly one item: a :class:`~hokensho_rules.outcomes.MemberResult`
+(answers and the member's action rows, from the same pass) or a
+:class:`~hokensho_rules.outcomes.RowError` naming the row, the member (when known) and
+the problem. A bad cell, an invalid member, a conflict or a gap stops only its row.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+from tqdm import tqdm
+
+from .columns import Header, SchemaError, parse_row
+from .errors import DecisionError, EngineError
+from .facts import Member
+from .flat import Scalar, flatten
+from .outcomes import Answer, MemberResult, OutcomeEvaluator, RowError, evaluator_for
+from .rulebook.book import Rulebook
+
+__all__ = ["BatchItem", "Result", "TableRows", "default_processes", "evaluate_many"]
+
+Result = MemberResult | RowError
+"""What :func:`evaluate_many` yields for each input row."""
+BatchItem = Member | Mapping[str, object]
+
+# Members per task sent to a worker: large enough that pickling and scheduling cost
+# little per member, small enough that the first results (and the progress bar) come soon.
+DEFAULT_CHUNK = 2_000
+# Chunks in flight per worker: one being evaluated, one queued so no worker waits on the reader.
+_IN_FLIGHT_PER_WORKER = 2
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """A membership table being read: its resolved header and its rows of cells, in order.
+
+    File readers produce one (``hokensho_rules.files``); rows are consumed once, lazily.
+    """
+
+    header: Header
+    rows: Iterable[Sequence[object] | Mapping[str, object]]
+    total: int | None = None  # number of rows, when known (for the progress bar)
+
+
+def default_processes() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every chunk of one call shares; pickled into each task."""
+
+    on: date
+    decisions: bool
+    header: Header | None
+    # Turns a chunk's results into what the caller consumes (e.g. rows of an output file),
+    # in the worker, so that the parent process only passes data along.
+    transform: Callable[[list[Result]], Any] | None
+
+
+# --- one chunk, in whichever process ----------------------------------------------------
+
+
+def _decided(evaluator: OutcomeEvaluator, row: int, member: Member, job: _Job) -> MemberResult:
+    if not job.decisions:
+        return evaluator.result(row, member, job.on)
+    decision = evaluator.book.evaluate(member, job.on)
+    answers = {q: Answer(v.outcome, v.rule_id, dict(v.data)) for q, v in decision.items()}
+    return MemberResult(row, member.id, job.on, answers, evaluator.actions(member.id, job.on, answers), decision)
+
+
+class _Flattened(NamedTuple):
+    """A Member as it travels to a worker: its id and its flat fact on the job's date.
+
+    A pydantic model costs several times more to pickle and unpickle than its flat
+    fact, which is all the engine reads; flattening in the parent costs less than
+    pickling the model would.
+    """
+
+    member_id: str
+    fact: dict[str, Scalar]
+
+
+def _one(evaluator: OutcomeEvaluator, row: int, item: object, job: _Job, headers: dict[tuple[str, ...], Header]) -> Result:
+    member: Member | RowError
+    if isinstance(item, _Flattened):
+        flattened = item
+        return _guarded(row, item.member_id, lambda: evaluator.result_of_fact(row, flattened.member_id, job.on,
+                                                                               flattened.fact))
+    if isinstance(item, Member):
+        member = item
+    elif job.header is not None and isinstance(item, (tuple, list)):
+        member = parse_row(job.header, item, row)
+    elif isinstance(item, Mapping):
+        keys = tuple(str(k) for k in item)
+        header = headers.get(keys)
+        if header is None:
+            try:
+                header = headers[keys] = Header.resolve(keys)
+            except SchemaError as error:
+                return RowError(row, None, str(error), "SchemaError")
+        member = parse_row(header, list(item.values()), row)
+    else:
+        return RowError(row, None, f"expected a hokensho_rules.Member or a row of cells, got {type(item).__name__}",
+                        "TypeError")
+    if isinstance(member, RowError):
+        return member
+    valid = member
+    return _guarded(row, member.id, lambda: _decided(evaluator, row, valid, job))
+
+
+def _guarded(row: int, member_id: str, evaluate: Callable[[], MemberResult]) -> Result:
+    """``evaluate()``, or the error row of what stopped it: a conflict, a gap, a datum beyond
+    the calendar, a fact the engine refused. Only this row stops."""
+    try:
+        return evaluate()
+    except (DecisionError, ValueError, OverflowError, EngineError) as error:
+        return RowError(row, member_id, str(error), type(error).__name__)
+
+
+def _chunk(evaluator: OutcomeEvaluator, first_row: int, items: Sequence[object], job: _Job) -> Any:
+    headers: dict[tuple[str, ...], Header] = {}
+    results = [_one(evaluator, first_row + i, item, job, headers) for i, item in enumerate(items)]
+    return job.transform(results) if job.transform is not None else results
+
+
+# --- worker processes -------------------------------------------------------------------
+
+# The evaluator of this worker process, set once by the pool's initializer: the one
+# Rulebook (and engine) of the process, never shared with another.
+_WORKER: OutcomeEvaluator | None = None
+
+
+def _start_worker(book: Rulebook, cache: bool) -> None:
+    global _WORKER
+    # ``book`` arrived pickled by reference (packs, root): unpickling loaded it here.
+    _WORKER = OutcomeEvaluator(book, cache=cache)
+
+
+def _worker_chunk(first_row: int, items: Sequence[object], job: _Job) -> Any:
+    if _WORKER is None:
+        raise RuntimeError("hokensho_rules.batch worker used without its initializer")
+    return _chunk(_WORKER, first_row, items, job)
+
+
+# --- the driver -------------------------------------------------------------------------
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[object]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _ordered(
+    book: Rulebook, chunks: Iterator[tuple[int, list[object]]], job: _Job, processes: int, cache: bool
+) -> Iterator[tuple[int, Any]]:
+    """Each chunk's size and output, in input order, with at most a few chunks per worker in flight."""
+    if processes == 1:
+        evaluator = evaluator_for(book, cache=cache)
+        for first_row, items in chunks:
+            yield len(items), _chunk(evaluator, first_row, items, job)
+        return
+    # spawn: a worker inherits no engine state, lock or thread from this process (ENGINE.md).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(book, cache)) as pool:
+        pending: deque[tuple[int, Future[Any]]] = deque()
+        try:
+            for first_row, items in chunks:
+                sent = items if job.decisions else [
+                    _Flattened(item.id, flatten(item, job.on)) if type(item) is Member else item for item in items
+                ]
+                pending.append((len(items), pool.submit(_worker_chunk, first_row, sent, job)))
+                while len(pending) >= processes * _IN_FLIGHT_PER_WORKER:
+                    size, future = pending.popleft()
+                    yield size, future.result()
+            while pending:
+                size, future = pending.popleft()
+                yield size, future.result()
+        finally:
+            # The caller stopped early (or a worker died): drop what is queued, now.
+            for _, future in pending:
+                future.cancel()
+
+
+def _show_progress(progress: bool | None) -> bool:
+    if progress is not None:
+        return progress
+    return sys.stderr.isatty()
+
+
+def evaluate_many(
+    members: Iterable[BatchItem] | TableRows,
+    on: date,
+    *,
+    rulebook: Rulebook | None = None,
+    processes: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: bool | None = None,
+    decisions: bool = False,
+    cache: bool = True,
+    first_row: int = 1,
+) -> Iterator[Result]:
+    """Evaluate every member on ``on``; yield one result per input row, in input order.
+
+    ``members`` is any iterable (a list, a generator, a file being read) of
+    :class:`~hokensho_rules.Member` or of rows as mappings from column to cell (see
+    ``hokensho_rules.columns``), or a :class:`TableRows` from a file reader. It is read
+    lazily, ``chunk_size`` rows at a time.
+
+    ``processes``: worker processes (default: every core this process may use); ``1``
+    evaluates in this process, and so does an input of known length of one chunk or less. Each worker loads its own Rulebook (``rulebook``'s
+    packs and root; default the rules in force). As with any process pool, a script
+    calling this with ``processes > 1`` needs the ``if __name__ == "__main__":`` guard.
+
+    ``progress``: a progress bar on stderr (tqdm); default only when stderr is a terminal.
+    ``decisions``: also attach each member's full Decision (with explanations; slower).
+    ``cache``: use the abstraction cache (same answers; off only to compare).
+    ``first_row``: the number of the first input row (e.g. a partition's offset).
+
+    Yields :class:`~hokensho_rules.outcomes.MemberResult` or
+    :class:`~hokensho_rules.outcomes.RowError`; never stops for one bad row.
+    """
+    for result in _evaluate_chunks(members, on, rulebook=rulebook, processes=processes, chunk_size=chunk_size,
+                                   progress=progress, decisions=decisions, cache=cache, transform=None,
+                                   first_row=first_row):
+        yield from result
+
+
+def _evaluate_chunks(
+    members: Iterable[BatchItem] | TableRows,
+    on: date,
+    *,
+    rulebook: Rulebook | None,
+    processes: int | None,
+    chunk_size: int,
+    progress: bool | None,
+    decisions: bool,
+    cache: bool,
+    transform: Callable[[list[Result]], Any] | None,
+    first_row: int = 1,
+) -> Iterator[Any]:
+    """:func:`evaluate_many`, one output per chunk (``transform`` of its results, in the workers)."""
+    if type(on) is not date:
+        raise TypeError(f"on must be a datetime.date, got {on!r}")
+    if isinstance(members, (Member, str, bytes)):
+        raise TypeError(f"members must be an iterable of members or rows, got one {type(members).__name__}")
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    workers = default_processes() if processes is None else processes
+    if workers < 1:
+        raise ValueError(f"processes must be at least 1, got {processes}")
+    book = rulebook if rulebook is not None else Rulebook.load()
+    rows: Iterable[Any]
+    if isinstance(members, TableRows):
+        header, rows, total = members.header, members.rows, members.total
+    else:
+        header, rows = None, members
+        total = len(members) if isinstance(members, Sequence) else None
+    if total is not None and total <= chunk_size:
+        # One chunk's work: starting worker processes (each loading a Rulebook) would cost more.
+        workers = 1
+    job = _Job(on, decisions, header, transform)
+    numbered: Iterator[tuple[int, list[object]]] = (
+        (first_row + i * chunk_size, chunk) for i, chunk in enumerate(_chunks(rows, chunk_size))
+    )
+    bar = tqdm(total=total, unit=" members", disable=not _show_progress(progress), file=sys.stderr, smoothing=0.1)
+    try:
+        for size, output in _ordered(book, numbered, job, workers, cache):
+            yield output
+            bar.update(size)
+    finally:
+        bar.close()

@@ -1,0 +1,388 @@
+"""The input schema of a membership table: one row per member, one column per fact.
+
+Columns are the fields of :class:`~hokensho_rules.Member` (``id``, ``kind``,
+``enrolled_on``, …) and, for its documents, the document's name and field joined by a
+dot (``paper_card.issued_on``, ``my_number_card.registered_for_insurance_on``,
+``requests.certificate_on_enrolment_form``). They are derived from the models, so a
+field added to Member is a column at once. The Japanese headers insurers use are
+accepted as aliases (:data:`JA_HEADERS`); ``--help`` of the CLI and ``hokensho-rules
+columns`` list them.
+
+Cells:
+
+- dates: ISO ``2020-04-01``, ``2020/04/01`` (or ``2020/4/1``), or wareki ``令和2年4月1日`` /
+  ``R2.4.1``; typed dates and midnight datetimes (pandas, Parquet) as they are;
+- flags: ``true``/``false``, ``1``/``0``, ``有``/``無`` (and typed booleans);
+- ``kind``: ``insured``/``dependant``, or ``被保険者``/``被扶養者`` (``本人``/``家族``);
+- an empty cell (or NaN/None) is an absent value; a document (``paper_card.*``…) is held
+  when any of its cells is filled.
+
+Only ``id``, ``kind`` and ``enrolled_on`` are required. An unknown column, a missing
+required one, or a column given twice is a :class:`SchemaError` naming it. A
+``my_number`` column (マイナンバー, 個人番号) is never accepted: this library never reads
+a My Number, and no error ever repeats what such a column, or the ``id`` column,
+holds.
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from .calendar import WarekiError, parse_wareki
+from .facts import Member
+from .flat import FACT_TYPES
+from .outcomes import RowError
+
+__all__ = [
+    "COLUMNS",
+    "JA_HEADERS",
+    "REQUIRED",
+    "Column",
+    "Header",
+    "SchemaError",
+    "describe",
+    "headers_of",
+    "ja_header",
+    "member_cells",
+    "parse_date",
+    "parse_row",
+]
+
+CellKind = Literal["date", "bool", "text", "kind"]
+
+
+class SchemaError(ValueError):
+    """The header of a membership table cannot be used: names the column and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the input schema: the Member field (or document and field) it fills."""
+
+    name: str
+    kind: CellKind
+    document: str | None
+    field: str
+    required: bool
+
+
+def _columns() -> dict[str, Column]:
+    found: dict[str, Column] = {}
+    for name, fact_type in FACT_TYPES.items():
+        prefix, _, field = name.partition(".")
+        if not field or prefix == "situation":
+            continue  # the date fact, documents' presence, and an institution's counter
+        document = None if prefix == "member" else prefix
+        column = field if document is None else name
+        kind: CellKind
+        if column == "kind":
+            kind = "kind"
+        elif fact_type.kind in ("date", "bool"):
+            kind = "date" if fact_type.kind == "date" else "bool"
+        else:
+            kind = "text"
+        required = document is None and Member.model_fields[field].is_required()
+        found[column] = Column(column, kind, document, field, required)
+    return found
+
+
+COLUMNS: dict[str, Column] = _columns()
+"""Every column of the input schema, by its English name, in the models' order."""
+
+REQUIRED = tuple(name for name, column in COLUMNS.items() if column.required)
+
+# Headers of insurers' own exports. Not law: labels, so they live with the code that reads them.
+JA_HEADERS: dict[str, tuple[str, ...]] = {
+    "id": ("加入者番号", "加入者ID"),
+    "kind": ("区分", "本人家族区分"),
+    "enrolled_on": ("資格取得日",),
+    "loss_on": ("資格喪失日",),
+    "voluntary_continuation": ("任意継続",),
+    "my_number_held": ("個人番号保有",),
+    "insurer_registered_on": ("オンライン資格確認登録日",),
+    "employer": ("事業所", "事業所記号"),
+    "household": ("世帯", "世帯番号"),
+    "enrolment_notified_on": ("資格取得届受付日",),
+    "details_changed_on": ("記載事項変更日",),
+    "notice_sent_on": ("資格情報のお知らせ送付日",),
+    "paper_card.issued_on": ("保険証交付日",),
+    "paper_card.expires_on": ("保険証有効期限",),
+    "paper_card.lost_on": ("保険証紛失日",),
+    "paper_card.returned_on": ("保険証返納日",),
+    "my_number_card.registered_for_insurance_on": ("保険証利用登録日",),
+    "my_number_card.registration_cancelled_on": ("保険証利用登録解除日",),
+    "my_number_card.certificate_expires_on": ("電子証明書有効期限",),
+    "my_number_card.returned_on": ("マイナンバーカード返納日",),
+    "my_number_card.suspended_on": ("マイナンバーカード一時停止日",),
+    "certificate.issued_on": ("資格確認書交付日",),
+    "certificate.expires_on": ("資格確認書有効期限",),
+    "certificate.returned_on": ("資格確認書返納日",),
+    "requests.certificate_on_enrolment_form": ("資格確認書交付希望",),
+    "requests.certificate_for_circumstances_on": ("資格確認書申請日",),
+    "abroad.departed_on": ("国外転出日",),
+    "abroad.japanese_national": ("日本国籍",),
+    "abroad.continuation_done_on": ("継続利用手続日",),
+}
+
+# A column that could hold a My Number is refused by name, whatever it holds.
+_REFUSED = frozenset({"my_number", "mynumber", "my_no", "individual_number", "マイナンバー", "個人番号", "マイナンバー番号"})
+
+_KINDS = {"insured": "insured", "dependant": "dependant", "被保険者": "insured", "本人": "insured",
+          "被扶養者": "dependant", "家族": "dependant"}
+_TRUE = frozenset({"true", "1", "有"})
+_FALSE = frozenset({"false", "0", "無"})
+_MY_NUMBER_LIKE = re.compile(r"[0-9]{12}")
+_SLASHED = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+# Columns whose values are never repeated in an error: the id could be a My Number typed in by mistake.
+_SECRET = frozenset({"id"})
+
+
+def _normal(header: str) -> str:
+    # NFKC folds full-width letters and digits; English names are matched case-insensitively.
+    return unicodedata.normalize("NFKC", header).strip().lower()
+
+
+_BY_HEADER: dict[str, str] = {
+    **{_normal(alias): name for name, aliases in JA_HEADERS.items() if name in COLUMNS for alias in aliases},
+    **{_normal(name): name for name in COLUMNS},
+}
+
+
+@dataclass(frozen=True)
+class Header:
+    """A table's header resolved to the schema: the Column of each position, in order.
+
+    ``names`` are the headers as written in the file (for error rows).
+    """
+
+    names: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    @classmethod
+    def resolve(cls, headers: Iterable[object]) -> Header:
+        """Map each header to its column; SchemaError naming an unknown, refused, repeated or missing column."""
+        names = tuple("" if h is None else str(h) for h in headers)
+        columns: list[Column] = []
+        seen: dict[str, str] = {}
+        for header in names:
+            key = _normal(header)
+            if key in _REFUSED or key.replace(" ", "_") in _REFUSED:
+                raise SchemaError(
+                    f"column {header!r} is not accepted: hokensho-rules never reads a My Number (個人番号); "
+                    "remove the column (the insurer's own member id goes in 'id')"
+                )
+            name = _BY_HEADER.get(key)
+            if name is None:
+                raise SchemaError(
+                    f"unknown column {header!r}; columns are {', '.join(COLUMNS)} "
+                    "(or their Japanese headers: hokensho-rules columns)"
+                )
+            if name in seen:
+                raise SchemaError(f"column {name!r} is given twice: as {seen[name]!r} and as {header!r}")
+            seen[name] = header
+            columns.append(COLUMNS[name])
+        missing = [name for name in REQUIRED if name not in seen]
+        if missing:
+            raise SchemaError(f"missing required column(s): {', '.join(missing)} (found: {', '.join(names) or 'none'})")
+        return cls(names, tuple(columns))
+
+
+class _CellError(ValueError):
+    pass
+
+
+def _is_empty(value: object) -> bool:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    try:
+        # NaN and NaT are the only values unequal to themselves: pandas' empty cells.
+        return bool(value != value)  # noqa: PLR0124
+    except TypeError:  # pandas.NA, whose truth is undefined: an empty cell too
+        return True
+
+
+def _date(value: object) -> date:
+    if isinstance(value, datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) != (0, 0, 0, 0):
+            raise _CellError("a date, not a date and time, is expected")
+        return date(value.year, value.month, value.day)
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise _CellError(f"a date is expected, got {type(value).__name__}")
+    return _date_text(value)
+
+
+# A membership has a few thousand distinct dates in hundreds of thousands of cells:
+# each text is parsed once (bounded; failures are not kept, they raise each time).
+@functools.lru_cache(maxsize=1 << 16)
+def _date_text(value: str) -> date:
+    text = unicodedata.normalize("NFKC", value).strip()
+    slashed = _SLASHED.fullmatch(text)
+    try:
+        if slashed:
+            return date(*(int(part) for part in slashed.groups()))
+        if text[:1].isdigit():
+            return date.fromisoformat(text)
+        return parse_wareki(text)
+    except WarekiError as error:
+        raise _CellError(f"not a date ({error}); write 2020-04-01, 2020/04/01 or 令和2年4月1日") from None
+    except ValueError:
+        raise _CellError("not a date: write 2020-04-01, 2020/04/01 or 令和2年4月1日") from None
+
+
+def parse_date(value: str | date) -> date:
+    """A date written as ISO (2025-12-02), with slashes (2025/12/02) or in wareki (令和7年12月2日, R7.12.2).
+
+    Raises ValueError saying which forms are accepted.
+    """
+    return _date(value)
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Real) and value in (0, 1):
+        return bool(value)  # numpy's bool_ and int64 too
+    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _CellError("not a flag: write true/false, 1/0 or 有/無")
+
+
+def _text(value: object) -> str:
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, numbers.Integral)) and float(value).is_integer():
+        value = int(float(value))  # a numeric column read by pandas: 42.0 is the id 42
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))  # numpy's int64 too
+    raise _CellError(f"a text is expected, got {type(value).__name__}")
+
+
+def _kind(value: object) -> str:
+    kind = _KINDS.get(unicodedata.normalize("NFKC", str(value)).strip().lower())
+    if kind is None:
+        raise _CellError("not a kind: write insured/dependant or 被保険者/被扶養者")
+    return kind
+
+
+_PARSERS = {"date": _date, "bool": _flag, "text": _text, "kind": _kind}
+
+
+def _shown(column: Column, value: object) -> str | None:
+    return None if column.name in _SECRET else str(value)
+
+
+def _known_id(value: object) -> str | None:
+    """The member id in a row, if it is one the models accept (a My Number is not)."""
+    try:
+        text = _text(value)
+        Member(id=text, kind="insured", enrolled_on=date(2000, 1, 1))
+    except (ValueError, TypeError):
+        return None
+    # Twelve digits look like a My Number typed in by mistake: never repeat them.
+    return None if _MY_NUMBER_LIKE.fullmatch(text) else text
+
+
+def parse_row(header: Header, cells: Sequence[object], row: int) -> Member | RowError:
+    """The Member one row describes, or a RowError naming the row, the column and the value."""
+    if len(cells) != len(header.columns):
+        return RowError(row, None, f"{len(cells)} cells for {len(header.columns)} columns", "SchemaError")
+    top: dict[str, Any] = {}
+    documents: dict[str, dict[str, Any]] = {}
+    id_cell: object = None
+    for column, name, value in zip(header.columns, header.names, cells, strict=True):
+        if column.name == "id":
+            id_cell = value
+        # Text cells (CSV) are the common case: an empty one needs no further test.
+        if (not value or value.isspace()) if type(value) is str else _is_empty(value):
+            continue
+        try:
+            parsed = _PARSERS[column.kind](value)
+        except _CellError as error:
+            return RowError(row, _known_id(id_cell) if column.name != "id" else None, str(error),
+                            "ValueError", name, _shown(column, value))
+        if column.document is None:
+            top[column.field] = parsed
+        else:
+            documents.setdefault(column.document, {})[column.field] = parsed
+    try:
+        return Member.model_validate({**top, **documents})
+    except ValidationError as error:
+        return _validation_row(error, header, cells, row, id_cell)
+
+
+def _validation_row(error: ValidationError, header: Header, cells: Sequence[object], row: int, id_cell: object) -> RowError:
+    first = error.errors()[0]
+    loc = ".".join(str(part) for part in first["loc"])
+    by_name = {column.name: (name, value) for column, name, value in zip(header.columns, header.names, cells, strict=True)}
+    written, value = by_name.get(loc, (loc or None, None))
+    column = COLUMNS.get(loc)
+    more = f" ({error.error_count() - 1} more problem(s) in this row)" if error.error_count() > 1 else ""
+    # pydantic's own message, without the input it quotes: the input may be the id.
+    message = first["msg"].removeprefix("Value error, ") + more
+    if first["type"] == "missing":
+        message = f"{loc} is required" + (f" when any {loc.split('.')[0]}.* cell is filled" if "." in loc else "") + more
+    shown = _shown(column, value) if column is not None and not _is_empty(value) else None
+    return RowError(row, _known_id(id_cell), message, "ValidationError", written, shown)
+
+
+def member_cells(member: Member) -> dict[str, str]:
+    """A member as one row of the schema (English column names, ISO dates, true/false, empty when absent)."""
+    out: dict[str, str] = {}
+    for name, column in COLUMNS.items():
+        owner: object = member if column.document is None else getattr(member, column.document)
+        value = None if owner is None else getattr(owner, column.field)
+        if value is None or (column.document == "requests" and value is False):
+            out[name] = ""
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        elif isinstance(value, date):
+            out[name] = value.isoformat()
+        else:
+            out[name] = str(value)
+    return out
+
+
+def ja_header(name: str) -> str:
+    """The first Japanese header of a column, or its English name if it has none."""
+    aliases = JA_HEADERS.get(name)
+    return aliases[0] if aliases else name
+
+
+def describe() -> list[dict[str, str]]:
+    """One dict per column: name, Japanese header(s), kind, whether required, and the field's description."""
+    rows = []
+    for name, column in COLUMNS.items():
+        model_field = Member.model_fields[column.field] if column.document is None else None
+        description = model_field.description if model_field is not None else None
+        if column.document is not None:
+            annotation = Member.model_fields[column.document].annotation
+            for candidate in (annotation, *getattr(annotation, "__args__", ())):
+                if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                    description = candidate.model_fields[column.field].description
+        rows.append({
+            "column": name,
+            "ja": " / ".join(JA_HEADERS.get(name, ())),
+            "kind": column.kind,
+            "required": "yes" if column.required else "",
+            "description": description or "",
+        })
+    return rows
+
+
+def headers_of(mapping: Mapping[str, object]) -> Header:
+    """The Header of a row given as a mapping from header to cell."""
+    return Header.resolve(mapping.keys())

@@ -1,0 +1,437 @@
+"""Outcomes without explanations: what a whole membership needs, computed lean.
+
+:meth:`Rulebook.evaluate <hokensho_rules.Rulebook.evaluate>` builds a Decision that
+can explain itself. A batch over a membership needs only each question's outcome,
+deciding rule and data, and the actions they call for; :class:`OutcomeEvaluator`
+computes those from the same compiled strata, the same resolution of exceptions and
+the same outcome-data expressions, without building Verdicts or Decisions.
+
+It also keeps the abstraction cache (``abstraction.py``): per stratum, the engine's
+fired rules for each distinct key. One evaluator per Rulebook (:func:`evaluator_for`),
+bounded, never shared between rulebooks or processes.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+from .abstraction import KeyFunction, abstraction_key
+from .errors import DecisionError
+from .facts import Member, Situation
+from .flat import Scalar, data_key, encode, flatten, outcome_key
+from .rulebook.book import Rulebook
+from .rulebook.compiled import Compiled, compile_expr
+from .rulebook.resolve import Resolution, resolve
+from .rulebook.schema import Rule, Text
+
+__all__ = [
+    "ActionRow",
+    "Answer",
+    "MemberResult",
+    "OutcomeEvaluator",
+    "RowError",
+    "evaluator_for",
+]
+
+# Distinct keys kept per stratum (a few hundred bytes each); past it the oldest are
+# forgotten (FIFO), so memory stays bounded on any population, while a real one (a
+# few thousand distinct cases per 100,000 members) never reaches it.
+DEFAULT_CACHE_SIZE = 50_000
+
+
+class Answer(NamedTuple):
+    """One question's answer: its outcome, the deciding rule's id, and the outcome's data."""
+
+    outcome: str
+    rule_id: str
+    data: Mapping[str, date | str]
+
+
+class ActionRow(NamedTuple):
+    """One row of the action list: what must be done for a member, by when, and which rule says so."""
+
+    member_id: str
+    on: date
+    action: str
+    action_ja: str
+    due: date | None
+    question: str
+    outcome: str
+    rule_id: str
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the deadline had passed on the date of the evaluation."""
+        return self.due is not None and self.due < self.on
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as JSON-ready data (the keys of :meth:`Action.to_dict <hokensho_rules.Action.to_dict>`)."""
+        return {
+            "member_id": self.member_id,
+            "action": self.action,
+            "action_ja": self.action_ja,
+            "due": self.due.isoformat() if self.due else None,
+            "overdue": self.overdue,
+            "question": self.question,
+            "outcome": self.outcome,
+            "rule_id": self.rule_id,
+        }
+
+
+_PackedAnswers = tuple[tuple[str, str, str, tuple[tuple[str, "int | str"], ...]], ...]
+_PackedActions = tuple[tuple[str, str, "int | None", str, str, str], ...]
+
+
+class MemberResult:
+    """One input row that was decided: every question's answer and the actions they call for.
+
+    ``row`` counts input records from 1. ``decision`` is the full Decision (with its
+    explanations) only when it was asked for. Immutable; equal when row, member, date,
+    answers and actions are.
+    """
+
+    __slots__ = ("_actions", "_answers", "_packed", "decision", "member_id", "on", "row")
+    ok = True
+
+    def __init__(
+        self, row: int, member_id: str, on: date, answers: Mapping[str, Answer] | None,
+        actions: tuple[ActionRow, ...] | None, decision: Any = None,
+    ):
+        self.row = row
+        self.member_id = member_id
+        self.on = on
+        self._answers = answers
+        self._actions = actions
+        self.decision = decision
+        self._packed: tuple[_PackedAnswers, _PackedActions] | None = None
+
+    @property
+    def answers(self) -> Mapping[str, Answer]:
+        """Question id → Answer, in the rulebook's order of questions."""
+        if self._answers is None:
+            assert self._packed is not None
+            self._answers = _unpack_answers(self._packed[0])
+        return self._answers
+
+    @property
+    def actions(self) -> tuple[ActionRow, ...]:
+        """The action rows the answers call for, in question order."""
+        if self._actions is None:
+            assert self._packed is not None
+            on, member_id = self.on, self.member_id
+            self._actions = tuple(
+                ActionRow(member_id, on, title, title_ja, date.fromordinal(due) if due is not None else None, q, o, r)
+                for title, title_ja, due, q, o, r in self._packed[1]
+            )
+        return self._actions
+
+    def outcomes(self) -> dict[str, str]:
+        """Question id → outcome."""
+        return {q: a.outcome for q, a in self.answers.items()}
+
+    def packed_answers(self) -> _PackedAnswers:
+        """The answers as flat tuples ``(question, outcome, rule id, ((datum, value), …))``,
+        dates as day numbers (``date.toordinal``): for writers of many rows, which need no objects."""
+        if self._packed is not None:
+            return self._packed[0]
+        return _pack_answers(self.answers)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.row, self.member_id, self.on, dict(self.answers), self.actions)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MemberResult) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"MemberResult(row={self.row}, member_id={self.member_id!r}, on={self.on.isoformat()}, " \
+               f"answers={len(self.answers)}, actions={len(self.actions)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Results cross process boundaries by the hundred thousand: they travel as flat
+        # tuples (strings shared within a pickle, dates as day numbers) and become
+        # objects again only when read (answers, actions).
+        if self._packed is not None and self._answers is None:
+            answers, actions = self._packed
+        else:
+            answers = _pack_answers(self.answers)
+            actions = tuple((a.action, a.action_ja, a.due.toordinal() if a.due else None, a.question, a.outcome,
+                             a.rule_id) for a in self.actions)
+        return (_rebuild_result, (self.row, self.member_id, self.on.toordinal(), answers, actions, self.decision))
+
+
+def _pack_answers(answers: Mapping[str, Answer]) -> _PackedAnswers:
+    return tuple(
+        (q, a.outcome, a.rule_id, tuple((k, v.toordinal() if isinstance(v, date) else v) for k, v in a.data.items()))
+        for q, a in answers.items()
+    )
+
+
+def _rebuild_result(
+    row: int, member_id: str, on: int, answers: _PackedAnswers, actions: _PackedActions, decision: Any,
+) -> MemberResult:
+    result = MemberResult(row, member_id, date.fromordinal(on), None, None, decision)
+    result._packed = (answers, actions)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One input row that could not be decided, and why.
+
+    ``column`` and ``value`` name the bad cell when one cell was the problem;
+    ``value`` is never shown for a column that could hold a My Number (``id``).
+    ``kind`` is the error's class name (``ValidationError``, ``ConflictError``, …).
+    """
+
+    row: int
+    member_id: str | None
+    problem: str
+    kind: str
+    column: str | None = None
+    value: str | None = None
+
+    ok = False
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f" (member {self.member_id})" if self.member_id else "")
+        cell = f", column {self.column}" if self.column else ""
+        shown = f", value {self.value!r}" if self.value is not None else ""
+        return f"{where}{cell}{shown}: {self.problem}"
+
+
+class _Plan(NamedTuple):
+    """What answering a question with one deciding rule takes, prepared once per rule and epoch."""
+
+    question: str
+    outcome_key: str
+    outcome: str
+    rule: Rule
+    # (datum, its compiled expression, its flat key); empty when the rule gives no data.
+    data: tuple[tuple[str, Compiled, str], ...]
+    # The packed answer when the rule gives no data: the same tuple for every member.
+    packed: tuple[str, str, str, tuple[tuple[str, int | str], ...]]
+
+
+# Per question of a stratum: its plan, or (None, the rules that fired) when they conflict or leave a gap.
+_Entry = tuple[tuple[str, "_Plan | None", tuple[Rule, ...]], ...]
+
+
+class _Program:
+    """One compiled program (an epoch of parameter values) as the lean path walks it."""
+
+    def __init__(self, book: Rulebook, params: Mapping[str, date | int | str], cache_size: int):
+        self.params = params
+        self.strata = book._program(params)
+        self.keys: tuple[KeyFunction, ...] = tuple(abstraction_key(s.rules, params) for s in self.strata)
+        self.cache: tuple[dict[Hashable, _Entry], ...] = tuple({} for _ in self.strata)
+        self.cache_size = cache_size
+        self.plans: dict[str, _Plan] = {}
+
+    def plan(self, question: str, rule: Rule) -> _Plan:
+        found = self.plans.get(rule.id)
+        if found is None:
+            data = tuple((k, compile_expr(e, self.params), data_key(question, k)) for k, e in rule.data.items())
+            found = self.plans[rule.id] = _Plan(
+                question, outcome_key(question), rule.outcome, rule, data, (question, rule.outcome, rule.id, ())
+            )
+        return found
+
+
+class OutcomeEvaluator:
+    """Every question's outcome, deciding rule and data for a member on a date, and its actions.
+
+    Same engine, same rules, same resolution and data as :meth:`Rulebook.evaluate
+    <hokensho_rules.Rulebook.evaluate>`; only the Verdict and Decision objects (and
+    their explanations) are not built. With ``cache=True`` the engine decides each
+    distinct abstraction key once per stratum (see ``abstraction.py``).
+    """
+
+    def __init__(self, book: Rulebook, *, cache: bool = True, cache_size: int = DEFAULT_CACHE_SIZE):
+        if not isinstance(book, Rulebook):
+            raise TypeError(f"book must be a hokensho_rules.Rulebook, got {type(book).__name__}")
+        if cache_size < 1:
+            raise ValueError(f"cache_size must be at least 1, got {cache_size}")
+        self.book = book
+        self.cache = cache
+        self.cache_size = cache_size
+        self.engine_calls = 0  # strata the engine was asked to decide (a measure of the cache)
+        self.cache_hits = 0
+        self._programs: dict[tuple[object, ...], _Program] = {}
+        # (question, outcome) → the action it calls for: its title and the datum holding its deadline.
+        self._actions: dict[tuple[str, str], tuple[Text, str | None]] = {
+            (q, name): (outcome.action.title, outcome.action.due)
+            for q, question in book.questions.items()
+            for name, outcome in question.outcomes.items()
+            if outcome.action is not None
+        }
+        self._order = {q: i for i, q in enumerate(book.questions)}
+
+    def _program(self, params: Mapping[str, date | int | str]) -> _Program:
+        key = tuple(params.values())
+        program = self._programs.get(key)
+        if program is None:
+            program = self._programs[key] = _Program(self.book, params, self.cache_size)
+        return program
+
+    def answers(
+        self, member: Member, on: date, *, situation: Situation | None = None
+    ) -> tuple[dict[str, Answer], dict[str, Scalar]]:
+        """Question id → Answer (in the rulebook's order of questions), and the final flat fact.
+
+        Raises ConflictError/GapError as ``Rulebook.evaluate`` does, and TypeError for
+        inputs of the wrong type.
+        """
+        packed, fact = self._packed(member, on, situation)
+        return _unpack_answers(packed), fact
+
+    def _packed(
+        self, member: Member, on: date, situation: Situation | None
+    ) -> tuple[_PackedAnswers, dict[str, Scalar]]:
+        # The answers as flat tuples (question, outcome, rule id, ((datum, encoded value), …)):
+        # what a result is made of, travels as, and becomes objects from only when read.
+        if not isinstance(member, Member):
+            raise TypeError(f"member must be a hokensho_rules.Member, got {type(member).__name__}")
+        if type(on) is not date:
+            raise TypeError(f"on must be a datetime.date, got {on!r}")
+        fact = flatten(member, on, situation)
+        return self._packed_fact(member.id, on, fact), fact
+
+    def _packed_fact(self, member_id: str, on: date, fact: dict[str, Scalar]) -> _PackedAnswers:
+        """The packed answers of a flat fact (made by ``flatten`` for ``on``); adds the answers to ``fact``."""
+        params = self.book.params_on(on)
+        program = self._program(params)
+        order = self._order
+        slots: list[tuple[str, str, str, tuple[tuple[str, int | str], ...]] | None] = [None] * len(order)
+        for stratum, key_of, cache in zip(program.strata, program.keys, program.cache, strict=True):
+            if stratum.requires is not None and stratum.requires not in fact:
+                continue
+            entry = None
+            if self.cache:
+                key = key_of(fact)
+                entry = cache.get(key)
+            if entry is None:
+                self.engine_calls += 1
+                entry = self._entry(program, stratum.fired(fact), member_id, on)
+                if self.cache:
+                    if len(cache) >= program.cache_size:
+                        del cache[next(iter(cache))]
+                    cache[key] = entry
+            else:
+                self.cache_hits += 1
+            for question, plan, fired in entry:
+                if plan is None:
+                    # Conflict or gap: resolve again, so the error names this member.
+                    resolve(question, list(fired), member_id=member_id, on=on)
+                    raise AssertionError(f"{question}: rules {[r.id for r in fired]} resolved after failing")
+                if not plan.data:
+                    # Later strata read this answer from the fact itself, as in Rulebook.evaluate.
+                    fact[plan.outcome_key] = plan.outcome
+                    slots[order[question]] = plan.packed
+                    continue
+                data = tuple((datum, encode(value)) for datum, value in self._data(plan, fact, member_id, on))
+                fact[plan.outcome_key] = plan.outcome
+                for datum, value in data:
+                    fact[data_key(question, datum)] = value
+                slots[order[question]] = (question, plan.outcome, plan.rule.id, data)
+        return tuple(answer for answer in slots if answer is not None)
+
+    def _resolution(self, question: str, fired: list[Rule], member_id: str, on: date) -> Rule | None:
+        """The deciding rule among ``fired``, or None when they conflict or leave a gap."""
+        # The Rulebook's own cache of resolutions: one per set of fired rules.
+        resolutions = self.book._resolutions
+        key = (question, tuple(r.id for r in fired))
+        resolution: Resolution | None = resolutions.get(key)
+        if resolution is None:
+            try:
+                resolution = resolve(question, fired, member_id=member_id, on=on)
+            except DecisionError:
+                return None
+            resolutions[key] = resolution
+        return resolution.deciding
+
+    def _entry(self, program: _Program, fired: Mapping[str, list[Rule]], member_id: str, on: date) -> _Entry:
+        entry = []
+        for question, rules in fired.items():
+            deciding = self._resolution(question, rules, member_id, on)
+            plan = program.plan(question, deciding) if deciding is not None else None
+            entry.append((question, plan, tuple(rules)))
+        return tuple(entry)
+
+    @staticmethod
+    def _data(plan: _Plan, fact: Mapping[str, Scalar], member_id: str, on: date) -> list[tuple[str, date | str]]:
+        # Every datum from the fact as it is before this answer's data are added, as Rulebook.evaluate does.
+        data: list[tuple[str, date | str]] = []
+        try:
+            for datum, compiled, _ in plan.data:
+                value = compiled(fact)
+                if value is not None:
+                    data.append((datum, value))
+        except (ValueError, OverflowError) as error:
+            raise ValueError(
+                f"member {member_id}, question {plan.question}, on {on.isoformat()}: rule {plan.rule.id}'s data: {error}"
+            ) from None
+        return data
+
+    def actions(self, member_id: str, on: date, answers: Mapping[str, Answer]) -> tuple[ActionRow, ...]:
+        """The actions the answers call for, in question order (as ``actions_of`` lists them)."""
+        rows = []
+        for question, answer in answers.items():
+            action = self._actions.get((question, answer.outcome))
+            if action is None:
+                continue
+            title, due_datum = action
+            due = answer.data.get(due_datum) if due_datum else None
+            rows.append(ActionRow(
+                member_id, on, title.en, title.ja, due if isinstance(due, date) else None,
+                question, answer.outcome, answer.rule_id,
+            ))
+        return tuple(rows)
+
+    def result(self, row: int, member: Member, on: date, *, situation: Situation | None = None) -> MemberResult:
+        """The MemberResult of one member (input row ``row``); raises as :meth:`answers` does."""
+        packed, _ = self._packed(member, on, situation)
+        return self._result(row, member.id, on, packed)
+
+    def result_of_fact(self, row: int, member_id: str, on: date, fact: dict[str, Scalar]) -> MemberResult:
+        """The MemberResult of a member given as its flat fact on ``on`` (``flat.flatten``); adds to ``fact``."""
+        return self._result(row, member_id, on, self._packed_fact(member_id, on, fact))
+
+    def _result(self, row: int, member_id: str, on: date, packed: _PackedAnswers) -> MemberResult:
+        actions = []
+        for question, outcome, rule_id, data in packed:
+            action = self._actions.get((question, outcome))
+            if action is None:
+                continue
+            title, due_datum = action
+            due = next((v for k, v in data if k == due_datum), None) if due_datum else None
+            actions.append((title.en, title.ja, due if isinstance(due, int) else None, question, outcome, rule_id))
+        return _rebuild_result(row, member_id, on.toordinal(), packed, tuple(actions), None)
+
+
+def _unpack_answers(packed: _PackedAnswers) -> dict[str, Answer]:
+    return {
+        q: _new_answer(Answer, (outcome, rule_id, {k: date.fromordinal(v) if isinstance(v, int) else v for k, v in data}))
+        for q, outcome, rule_id, data in packed
+    }
+
+
+# NamedTuple's own __new__ is a Python function; the tuple's is not (same object either way).
+_new_answer = tuple.__new__
+
+
+_EVALUATORS: weakref.WeakKeyDictionary[Rulebook, dict[bool, OutcomeEvaluator]] = weakref.WeakKeyDictionary()
+
+
+def evaluator_for(book: Rulebook, *, cache: bool = True) -> OutcomeEvaluator:
+    """The OutcomeEvaluator of ``book`` (one per Rulebook and cache setting, kept while the book lives)."""
+    per_book = _EVALUATORS.setdefault(book, {})
+    found = per_book.get(cache)
+    if found is None:
+        found = per_book[cache] = OutcomeEvaluator(book, cache=cache)
+    return found
