@@ -90,16 +90,16 @@ def make_member(rng: random.Random, i: int) -> Member:
     loss = enrolled + timedelta(days=rng.randint(1, 3000)) if rng.random() < 0.10 else None
     voluntary = kind == "insured" and rng.random() < 0.04
     held = rng.random() < 0.9
-    paper = None
+    paper, changed = None, None
     if enrolled <= LAST_ISSUE and rng.random() < 0.85:
         last = min(LAST_ISSUE, loss - timedelta(days=1) if loss else LAST_ISSUE)
         issued = _day(rng, enrolled, min(last, enrolled + timedelta(days=30)))
         if rng.random() < 0.3:  # a later reissue
             issued = _day(rng, issued, last)
+        changed = _day(rng, issued, date(2026, 6, 30)) if rng.random() < 0.05 else None
         paper = PaperCard(
             issued_on=issued,
             expires_on=issued + timedelta(days=rng.randint(365, 3650)) if rng.random() < 0.1 else None,
-            details_changed_on=_day(rng, issued, date(2026, 6, 30)) if rng.random() < 0.05 else None,
             lost_on=_day(rng, issued, date(2026, 6, 30)) if rng.random() < 0.03 else None,
         )
     elif rng.random() < 0.02:  # a card wrongly dated after the abolition
@@ -135,6 +135,7 @@ def make_member(rng: random.Random, i: int) -> Member:
         insurer_registered_on=_day(rng, enrolled, enrolled + timedelta(days=60)) if held and rng.random() < 0.85 else None,
         employer=None if voluntary else f"E{rng.randint(1, 300):03d}",
         household=f"H{i // 2:07d}",
+        details_changed_on=changed,
         paper_card=paper,
         my_number_card=mnc,
         certificate=certificate,

@@ -99,7 +99,7 @@ def test_rules_list_show_and_check(tmp_path: Path) -> None:
     code, out, _ = run("rules", "list", "--packs", "seed", "--lang", "en")
     assert code == 0 and any(line.startswith("PC-3 ") for line in out.splitlines())
     code, out, _ = run("rules", "show", "PC-3")
-    assert code == 0 and "citation: 健康保険組合のお知らせ" in out and "Q2, §9①" in out
+    assert code == 0 and "citation: 「令和6年12月2日 健康保険証廃止に係る" in out and "Q2, §9①" in out
     code, _, err = run("rules", "show", "XX-1")
     assert code == 1 and "no rule 'XX-1'" in err
     code, out, _ = run("rules", "check")

@@ -14,14 +14,16 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from .decisions import Decision, Lang, Rows, Verdict, check_lang, show_date
-from .rulebook.schema import Text
+from .rulebook.schema import Action as ActionSpec
+from .rulebook.schema import Question, Text
 
-__all__ = ["Action", "ActionList", "actions_of"]
+__all__ = ["Action", "ActionList", "actions_of", "needs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,26 +65,46 @@ class Action:
         }
 
 
-def actions_of(decision: Decision) -> list[Action]:
-    """The actions one member's decision calls for, one per need, in question order."""
-    rows: dict[str, Action] = {}
-    closing: list[tuple[str, Action]] = []
-    for verdict in decision.values():
-        action = decision.rulebook.questions[verdict.question].outcomes[verdict.outcome].action
+Need = tuple[str, ActionSpec, object, "str | None"]
+
+
+def needs(questions: Mapping[str, Question], answers: Iterable[tuple[str, str, Mapping[str, Any]]]) -> list[Need]:
+    """One need per row, in question order: (question, its action, the due datum's value,
+    the question of a coverage gap it also closes, or None).
+
+    ``answers`` are (question, outcome, data). An action another question's action
+    closes too (``closed_by``) marks that row instead of adding one (ruling X-16).
+    """
+    rows: dict[str, list[Any]] = {}
+    closing: list[tuple[str, str, ActionSpec, object]] = []
+    for question, outcome, data in answers:
+        action = questions[question].outcomes[outcome].action
         if action is None:
             continue
-        due = verdict.data.get(action.due) if action.due else None
-        row = Action(decision.member_id, decision.on, action.title, due if isinstance(due, date) else None, verdict)
+        due = data.get(action.due) if action.due else None
         if action.closed_by is None:
-            rows[verdict.question] = row
+            rows[question] = [question, action, due, None]
         else:
-            closing.append((action.closed_by, row))
-    for closer, row in closing:
+            closing.append((action.closed_by, question, action, due))
+    for closer, question, action, due in closing:
         if closer in rows:
-            rows[closer] = replace(rows[closer], gap=row.verdict)
+            rows[closer][3] = question
         else:
-            rows[row.need] = row
-    return list(rows.values())
+            rows[question] = [question, action, due, None]
+    return [(q, action, due, gap) for q, action, due, gap in rows.values()]
+
+
+def actions_of(decision: Decision) -> list[Action]:
+    """The actions one member's decision calls for, one per need, in question order."""
+    verdicts = decision.verdicts
+    answers = ((v.question, v.outcome, v.data) for v in verdicts.values())
+    return [
+        Action(
+            decision.member_id, decision.on, action.title, due if isinstance(due, date) else None,
+            verdicts[question], verdicts[gap] if gap is not None else None,
+        )
+        for question, action, due, gap in needs(decision.rulebook.questions, answers)
+    ]
 
 
 def _order(action: Action) -> tuple[bool, date, str]:

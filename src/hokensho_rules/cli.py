@@ -46,6 +46,7 @@ from .mailing import plan_mailing
 from .outcomes import RowError, evaluator_for
 from .rulebook.book import Rulebook
 from .rulebook.loader import available_packs, rules_dir
+from .rulebook.schema import ParamRef
 from .whatif import compare
 
 __all__ = ["main", "static_checks"]
@@ -488,20 +489,21 @@ def rules_show(rule_id: str, lang: Lang, packs: str | None, rules_root: Path | N
     sections = ", ".join(rule.citation.sections)
     in_force = rule.in_force
 
-    def bound(value: date | str | None) -> str:
+    def bound(value: date | ParamRef | None, exclusive: str) -> str:
         # A bound may name a parameter: show its name and its value(s), each dated.
         if value is None:
             return "…"
         if isinstance(value, date):
-            return value.isoformat()
-        values = ", ".join(f"{v.value}" + (f" from {v.since}" if v.since else "") for v in book.parameters[value].values)
-        return f"{value} ({values})"
+            return exclusive + value.isoformat()
+        values = ", ".join(f"{v.value}" + (f" from {v.since}" if v.since else "") for v in book.parameters[value.param].values)
+        return f"{exclusive}{value.param} ({values})"
 
     lines = [
         f"{rule.id}: {getattr(rule.title, lang)}",
         f"  question: {rule.question} → {rule.outcome}",
         f"  implements: {', '.join(rule.implements)}",
-        f"  in force: {bound(in_force.from_)} to {bound(in_force.until)}",
+        f"  in force: {bound(in_force.from_ or in_force.after, 'after ' if in_force.after else '')}"
+        f" to {bound(in_force.until or in_force.before, 'before ' if in_force.before else '')}",
         f"  citation: {getattr(source.title, lang)}" + (f" {sections}" if sections else "")
         + (f" ({source.url})" if source.url else ""),
         f"  file: {book.origin[rule.id]}",

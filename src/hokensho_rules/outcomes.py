@@ -20,11 +20,12 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from .abstraction import KeyFunction, abstraction_key
+from .actions import needs
 from .errors import DecisionError
 from .facts import Member, Situation
 from .flat import Scalar, data_key, encode, flatten, outcome_key
 from .rulebook.book import Rulebook
-from .rulebook.compiled import Compiled, compile_expr
+from .rulebook.expressions import Compiled, compile_expr
 from .rulebook.resolve import Resolution, resolve
 from .rulebook.schema import Rule, Text
 
@@ -62,6 +63,7 @@ class ActionRow(NamedTuple):
     question: str
     outcome: str
     rule_id: str
+    coverage_gap: bool = False
 
     @property
     def overdue(self) -> bool:
@@ -79,11 +81,12 @@ class ActionRow(NamedTuple):
             "question": self.question,
             "outcome": self.outcome,
             "rule_id": self.rule_id,
+            "coverage_gap": self.coverage_gap,
         }
 
 
 _PackedAnswers = tuple[tuple[str, str, str, tuple[tuple[str, "int | str"], ...]], ...]
-_PackedActions = tuple[tuple[str, str, "int | None", str, str, str], ...]
+_PackedActions = tuple[tuple[str, str, "int | None", str, str, str, bool], ...]
 
 
 class MemberResult:
@@ -124,8 +127,8 @@ class MemberResult:
             assert self._packed is not None
             on, member_id = self.on, self.member_id
             self._actions = tuple(
-                ActionRow(member_id, on, title, title_ja, date.fromordinal(due) if due is not None else None, q, o, r)
-                for title, title_ja, due, q, o, r in self._packed[1]
+                ActionRow(member_id, on, title, title_ja, date.fromordinal(due) if due is not None else None, q, o, r, gap)
+                for title, title_ja, due, q, o, r, gap in self._packed[1]
             )
         return self._actions
 
@@ -161,7 +164,7 @@ class MemberResult:
         else:
             answers = _pack_answers(self.answers)
             actions = tuple((a.action, a.action_ja, a.due.toordinal() if a.due else None, a.question, a.outcome,
-                             a.rule_id) for a in self.actions)
+                             a.rule_id, a.coverage_gap) for a in self.actions)
         return (_rebuild_result, (self.row, self.member_id, self.on.toordinal(), answers, actions, self.decision))
 
 
@@ -379,19 +382,16 @@ class OutcomeEvaluator:
         return data
 
     def actions(self, member_id: str, on: date, answers: Mapping[str, Answer]) -> tuple[ActionRow, ...]:
-        """The actions the answers call for, in question order (as ``actions_of`` lists them)."""
-        rows = []
-        for question, answer in answers.items():
-            action = self._actions.get((question, answer.outcome))
-            if action is None:
-                continue
-            title, due_datum = action
-            due = answer.data.get(due_datum) if due_datum else None
-            rows.append(ActionRow(
-                member_id, on, title.en, title.ja, due if isinstance(due, date) else None,
-                question, answer.outcome, answer.rule_id,
-            ))
-        return tuple(rows)
+        """The actions the answers call for, one per need (as ``actions_of`` lists them)."""
+        rules = {q: a.rule_id for q, a in answers.items()}
+        outcomes = {q: a.outcome for q, a in answers.items()}
+        return tuple(
+            ActionRow(
+                member_id, on, action.title.en, action.title.ja, due if isinstance(due, date) else None,
+                question, outcomes[question], rules[question], gap is not None,
+            )
+            for question, action, due, gap in needs(self.book.questions, ((q, a.outcome, a.data) for q, a in answers.items()))
+        )
 
     def result(self, row: int, member: Member, on: date, *, situation: Situation | None = None) -> MemberResult:
         """The MemberResult of one member (input row ``row``); raises as :meth:`answers` does."""
@@ -403,15 +403,12 @@ class OutcomeEvaluator:
         return self._result(row, member_id, on, self._packed_fact(member_id, on, fact))
 
     def _result(self, row: int, member_id: str, on: date, packed: _PackedAnswers) -> MemberResult:
-        actions = []
-        for question, outcome, rule_id, data in packed:
-            action = self._actions.get((question, outcome))
-            if action is None:
-                continue
-            title, due_datum = action
-            due = next((v for k, v in data if k == due_datum), None) if due_datum else None
-            actions.append((title.en, title.ja, due if isinstance(due, int) else None, question, outcome, rule_id))
-        return _rebuild_result(row, member_id, on.toordinal(), packed, tuple(actions), None)
+        answered = {question: (outcome, rule_id) for question, outcome, rule_id, _ in packed}
+        actions = tuple(
+            (action.title.en, action.title.ja, due if isinstance(due, int) else None, question, *answered[question], gap is not None)
+            for question, action, due, gap in needs(self.book.questions, ((q, o, dict(data)) for q, o, _, data in packed))
+        )
+        return _rebuild_result(row, member_id, on.toordinal(), packed, actions, None)
 
 
 def _unpack_answers(packed: _PackedAnswers) -> dict[str, Answer]:

@@ -19,7 +19,7 @@ from ..facts import Member, Situation, membership
 from ..flat import Scalar, data_key, encode, flatten, outcome_key
 from .checks import check_exceptions, check_rules, questions_read_by, strata
 from .conditions import Params, all_conditions, referenced_keys
-from .expressions import evaluate_expr
+from .expressions import Compiled, compile_expr
 from .loader import SEED_PACK, available_packs, pack_files, read_rule_file, rules_dir
 from .resolve import Resolution, resolve
 from .schema import Label, Parameter, Question, Rule, Source
@@ -183,6 +183,7 @@ class Rulebook:
         self._params: dict[date, Params] = {}
         self._resolutions: dict[tuple[str, tuple[str, ...]], Resolution] = {}
         self._needed: dict[tuple[str, ...], frozenset[int]] = {}
+        self._compiled: dict[tuple[str, tuple[object, ...]], tuple[tuple[str, Compiled], ...]] = {}
 
     @classmethod
     def load(cls, packs: Iterable[str] | None = None, *, root: Path | str | None = None) -> Rulebook:
@@ -302,11 +303,19 @@ class Rulebook:
             self._resolutions[key] = resolution
         rule = resolution.deciding
         try:
-            data = {k: v for k, e in rule.data.items() if (v := evaluate_expr(e, fact, params)) is not None}
+            data = {k: v for k, compiled in self._data_of(rule, params) if (v := compiled(fact)) is not None}
         except (ValueError, OverflowError) as error:
             # A date beyond the calendar (a 5-year period from 9998): say where, not just why.
             raise ValueError(f"member {member_id}, question {question}, on {on.isoformat()}: rule {rule.id}'s data: {error}") from None
         return Verdict(question, rule.outcome, data, rule, resolution.concurring, resolution.overridden)
+
+    def _data_of(self, rule: Rule, params: Params) -> tuple[tuple[str, Compiled], ...]:
+        """The rule's outcome data compiled for the epoch of ``params`` (once per rule and epoch)."""
+        key = (rule.id, tuple(params.values()))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = tuple((k, compile_expr(e, params)) for k, e in rule.data.items())
+        return compiled
 
     def timeline(self, member: Member, start: date, end: date) -> Timeline:
         """Every question's answers for ``member`` from ``start`` to ``end`` (both inclusive).

@@ -4,15 +4,20 @@ Rule files describe a datum as an expression; this module evaluates it after the
 engine has decided which rule applies. Unknown inputs propagate as None, and
 ``min``/``max`` skip them, so "never past the loss date" needs no special case for a
 member who has no loss date.
+
+An expression is compiled once per parameter epoch into a closure over its constants
+(:func:`compile_expr`), because a membership evaluates the same few expressions
+hundreds of thousands of times; :func:`evaluate_expr` is that closure applied once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
 from ..calendar import civil_period_end, end_of_month_after, within_days_deadline
-from ..flat import Scalar
-from .conditions import Fact, Params, operand_value
+from ..flat import Scalar, data_key, encode, fact_key
+from .conditions import Fact, Params
 from .schema import (
     DayAfter,
     DayBefore,
@@ -29,10 +34,16 @@ from .schema import (
     WithinDays,
 )
 
-__all__ = ["evaluate_expr"]
+__all__ = ["Compiled", "compile_expr", "evaluate_expr"]
+
+Compiled = Callable[[Mapping[str, Scalar]], "date | str | None"]
+_DAY = timedelta(days=1)
 
 
-def _as_date(value: Scalar | None) -> date | None:
+def _as_value(value: Scalar | None) -> date | str | None:
+    # Texts stay texts, day numbers become dates; a flag is no datum.
+    if isinstance(value, str):
+        return value
     if isinstance(value, int) and not isinstance(value, bool):
         return date.fromordinal(value)
     return None
@@ -44,46 +55,60 @@ def _count(value: int | ParamRef, params: Params) -> int:
     return count
 
 
-def evaluate_expr(expr: Expr, fact: Fact, params: Params) -> date | str | None:
-    """The value of an outcome datum: a date, a text, or None when an input is unknown."""
-    if isinstance(expr, (ParamRef, FactRef, OutcomeDataRef)):
-        value = operand_value(expr, fact, params)
-        return value if isinstance(value, str) else _as_date(value)
+def _dated(inner: Compiled, then: Callable[[date], date]) -> Compiled:
+    def run(fact: Mapping[str, Scalar]) -> date | None:
+        day = inner(fact)
+        return then(day) if isinstance(day, date) else None
+
+    return run
+
+
+def compile_expr(expr: Expr, params: Params) -> Compiled:
+    """``expr`` as a function of the flat fact, its parameters fixed to ``params``."""
+    if isinstance(expr, ParamRef):
+        constant = _as_value(encode(params[expr.param]))
+        return lambda fact: constant
+    if isinstance(expr, (FactRef, OutcomeDataRef)):
+        key = fact_key(expr.fact) if isinstance(expr, FactRef) else data_key(expr.outcome, expr.data)
+        return lambda fact: _as_value(fact.get(key))
     if isinstance(expr, (MinOf, MaxOf)):
-        items = expr.min if isinstance(expr, MinOf) else expr.max
-        known = [v for v in (evaluate_expr(e, fact, params) for e in items) if isinstance(v, date)]
-        if not known:
-            return None
-        return min(known) if isinstance(expr, MinOf) else max(known)
-    if isinstance(expr, (DayBefore, DayAfter)):
-        inner, shift = (expr.day_before, -1) if isinstance(expr, DayBefore) else (expr.day_after, 1)
-        day = evaluate_expr(inner, fact, params)
-        return day + timedelta(days=shift) if isinstance(day, date) else None
+        items = tuple(compile_expr(e, params) for e in (expr.min if isinstance(expr, MinOf) else expr.max))
+        pick = min if isinstance(expr, MinOf) else max
+
+        def extreme(fact: Mapping[str, Scalar]) -> date | None:
+            known = [v for v in (item(fact) for item in items) if isinstance(v, date)]
+            return pick(known) if known else None
+
+        return extreme
+    if isinstance(expr, DayBefore):
+        return _dated(compile_expr(expr.day_before, params), lambda day: day - _DAY)
+    if isinstance(expr, DayAfter):
+        return _dated(compile_expr(expr.day_after, params), lambda day: day + _DAY)
     if isinstance(expr, PeriodEnd):
         spec = expr.period_end
-        start = evaluate_expr(spec.start, fact, params)
-        if not isinstance(start, date):
-            return None
-        return civil_period_end(
-            start, years=_count(spec.years, params), months=_count(spec.months, params)
-        )
+        years, months = _count(spec.years, params), _count(spec.months, params)
+        return _dated(compile_expr(spec.start, params), lambda day: civil_period_end(day, years=years, months=months))
     if isinstance(expr, WithinDays):
-        event = evaluate_expr(expr.within_days.start, fact, params)
-        if not isinstance(event, date):
-            return None
-        return within_days_deadline(event, _count(expr.within_days.days, params))
+        days = _count(expr.within_days.days, params)
+        return _dated(compile_expr(expr.within_days.start, params), lambda day: within_days_deadline(day, days))
     if isinstance(expr, DaysBefore):
-        end = evaluate_expr(expr.days_before.start, fact, params)
-        if not isinstance(end, date):
-            return None
-        return end - timedelta(days=_count(expr.days_before.days, params))
+        back = timedelta(days=_count(expr.days_before.days, params))
+        return _dated(compile_expr(expr.days_before.start, params), lambda day: day - back)
     if isinstance(expr, OnOrAfter):
-        day = evaluate_expr(expr.on_or_after.date, fact, params)
-        bound = evaluate_expr(expr.on_or_after.from_, fact, params)
-        return day if isinstance(day, date) and isinstance(bound, date) and day >= bound else None
+        day_of, bound_of = compile_expr(expr.on_or_after.date, params), compile_expr(expr.on_or_after.from_, params)
+
+        def kept(fact: Mapping[str, Scalar]) -> date | None:
+            day, bound = day_of(fact), bound_of(fact)
+            return day if isinstance(day, date) and isinstance(bound, date) and day >= bound else None
+
+        return kept
     if isinstance(expr, MonthEnd):
-        start = evaluate_expr(expr.month_end.start, fact, params)
-        if not isinstance(start, date):
-            return None
-        return end_of_month_after(start, _count(expr.month_end.months, params))
-    return expr
+        months = _count(expr.month_end.months, params)
+        return _dated(compile_expr(expr.month_end.start, params), lambda day: end_of_month_after(day, months))
+    literal = expr
+    return lambda fact: literal
+
+
+def evaluate_expr(expr: Expr, fact: Fact, params: Params) -> date | str | None:
+    """The value of an outcome datum: a date, a text, or None when an input is unknown."""
+    return compile_expr(expr, params)(fact)
