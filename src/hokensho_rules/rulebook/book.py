@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..actions import ActionList
 from ..decisions import Decision, Verdict
 from ..engine.adapter import DurableRuleset
-from ..engine.compiler import compile_stratum, rule_name
+from ..engine.compiler import MAX_BRANCHES, branch_count, compile_stratum, rule_name
 from ..errors import RuleFileError
 from ..facts import Member, Situation, membership
 from ..flat import Scalar, data_key, encode, flatten, outcome_key
@@ -42,8 +42,10 @@ class _Stratum:
         found: dict[str, list[Rule]] = {q: [] for q in self.questions}
         # The engine's cost grows with the fact's size: send only the keys read here.
         sent = {key: fact[key] for key in self._reads if key in fact}
-        # Sorting by position keeps the deciding rule independent of the engine's firing order.
-        for position in sorted(self._positions[name] for name in self.engine.fire(sent)):
+        # Sorting by position keeps the deciding rule independent of the engine's firing
+        # order. A rule fires once per alternative that holds (an `any` whose options both
+        # hold fires twice): it is listed once.
+        for position in sorted({self._positions[name] for name in self.engine.fire(sent)}):
             rule = self.rules[position]
             found[rule.question].append(rule)
         return found
@@ -133,6 +135,15 @@ class Rulebook:
         self.rules: Mapping[str, Rule] = rules
         self.origin: Mapping[str, Path] = origin
         self.strata = strata(questions, rules, origin)
+        for stratum in self.strata:
+            members = [r for r in rules.values() if r.question in stratum]
+            if (branches := branch_count(members)) > MAX_BRANCHES:
+                raise RuleFileError(
+                    origin[members[0].id],
+                    f"the rules of {', '.join(stratum)} have {branches:,} alternatives (each `any` option and "
+                    f"`is` value counts, multiplied across a rule's conditions); durable-rules cannot take "
+                    f"more than {MAX_BRANCHES} in one ruleset: split a question or simplify its conditions",
+                )
         # Caches, per Rulebook: compiled programs per parameter epoch, parameters per
         # day, and resolutions per set of fired rules (they depend on nothing else).
         self._programs: dict[tuple[object, ...], tuple[_Stratum, ...]] = {}
