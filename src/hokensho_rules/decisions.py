@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .calendar import format_wareki
 from .flat import SITUATION, Scalar
+from .privacy import shown
 from .rulebook.schema import Condition, Rule
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ R = TypeVar("R")
 def check_lang(lang: object) -> None:
     """Raise ``ValueError`` unless ``lang`` is one of the languages texts are written in."""
     if lang not in ("ja", "en"):
-        raise ValueError(f"lang must be 'ja' or 'en', got {lang!r}")
+        raise ValueError(f"lang must be 'ja' or 'en', got {shown(lang)}")
 
 
 def show_date(day: date, lang: Lang) -> str:
@@ -125,7 +126,7 @@ class Decision(Mapping[str, Verdict]):
         try:
             return self.verdicts[question]
         except KeyError:
-            raise KeyError(f"no question {question!r}; questions: {', '.join(self.verdicts)}") from None
+            raise KeyError(f"no question {shown(question)}; questions: {', '.join(self.verdicts)}") from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.verdicts)

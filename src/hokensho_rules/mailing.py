@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from .decisions import Lang, check_lang
 from .facts import Member, membership
+from .privacy import shown
 from .rulebook.book import Rulebook
 
 __all__ = ["Envelope", "MailingLimits", "MailingPlan", "Parcel", "RouteCounts", "plan_mailing"]
@@ -144,7 +145,7 @@ class MailingPlan:
         try:
             return self._by_member[member_id]
         except KeyError:
-            raise KeyError(f"member {member_id!r} is not in this mailing plan") from None
+            raise KeyError(f"member {shown(member_id)} is not in this mailing plan") from None
 
     def counts(self) -> dict[str | None, RouteCounts]:
         """Totals per employer id, and under None for direct mail (if any)."""
@@ -206,6 +207,8 @@ def plan_mailing(members: Iterable[Member], rulebook: Rulebook | None = None, *,
     id given twice.
     """
     day = _plan_day(on)
+    if rulebook is not None and not isinstance(rulebook, Rulebook):
+        raise TypeError(f"rulebook must be a hokensho_rules.Rulebook or None, got {type(rulebook).__name__}")
     book = rulebook if rulebook is not None else Rulebook.load()
     limits = MailingLimits.from_params(book.params_on(day))
     by_route = _envelopes_by_route(membership(members), limits.household_envelope_max_members)
@@ -219,7 +222,7 @@ def plan_mailing(members: Iterable[Member], rulebook: Rulebook | None = None, *,
 def _plan_day(on: date) -> date:
     # datetime is a date subclass; a timestamp would silently pick a day in some zone.
     if type(on) is not date:
-        raise TypeError(f"on must be a datetime.date, got {on!r}")
+        raise TypeError(f"on must be a datetime.date, got {shown(on)}")
     return on
 
 

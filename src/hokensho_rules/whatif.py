@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .decisions import Lang, Rows, Verdict, check_lang, show_date
-from .facts import Member
+from .facts import Member, membership
 
 if TYPE_CHECKING:
     from .rulebook.book import Rulebook
@@ -138,12 +138,16 @@ def compare(
     left: Rulebook, right: Rulebook, members: Member | Iterable[Member], start: date, end: date
 ) -> Comparison:
     """Which answers differ between ``left`` and ``right``, for whom, on which dates, and
-    because of which rules (each side's deciding rule)."""
+    because of which rules (each side's deciding rule).
+
+    ``members`` is one Member or an iterable of them; anything else is a TypeError, and
+    a member id given twice a ValueError.
+    """
     from .rulebook.book import Rulebook
 
     for name, book in (("left", left), ("right", right)):
         if not isinstance(book, Rulebook):
             raise TypeError(f"{name} must be a hokensho_rules.Rulebook, got {type(book).__name__}")
-    people = [members] if isinstance(members, Member) else list(members)
+    people = [members] if isinstance(members, Member) else membership(members)
     rows = [d for m in people for d in differences(left.timeline(m, start, end), right.timeline(m, start, end))]
     return Comparison(left, right, start, end, tuple(rows))

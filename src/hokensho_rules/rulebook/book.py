@@ -17,6 +17,7 @@ from ..engine.compiler import MAX_BRANCHES, branch_count, compile_stratum, rule_
 from ..errors import RuleFileError
 from ..facts import Member, Situation, membership
 from ..flat import Scalar, data_key, encode, flatten, outcome_key
+from ..privacy import shown
 from .checks import check_rules, strata
 from .conditions import Params, all_conditions, referenced_keys
 from .expressions import evaluate_expr
@@ -158,10 +159,14 @@ class Rulebook:
         library. A malformed file raises :class:`~hokensho_rules.RuleFileError`.
         """
         if isinstance(packs, str):
-            raise TypeError(f"packs must be a list of pack names, e.g. [{packs!r}], not a str")
+            raise TypeError(f"packs must be a list of pack names, e.g. [{shown(packs)}], not a str")
+        if packs is not None and not isinstance(packs, Iterable):
+            raise TypeError(f"packs must be a list of pack names, got {shown(packs)}")
+        if root is not None and not isinstance(root, (str, Path)):
+            raise TypeError(f"root must be a path (str or pathlib.Path) to a rules/ folder, got {shown(root)}")
         base = Path(root) if root is not None else rules_dir()
         if not (base / SEED_PACK).is_dir():
-            raise FileNotFoundError(f"root={str(base)!r} has no {SEED_PACK}/ folder of rule files")
+            raise FileNotFoundError(f"root={shown(str(base))} has no {SEED_PACK}/ folder of rule files")
         chosen = tuple(packs) if packs is not None else available_packs(base)
         if not chosen:
             raise ValueError("packs is empty: name at least one pack, e.g. ['seed']")
@@ -206,7 +211,7 @@ class Rulebook:
         if not isinstance(member, Member):
             raise TypeError(f"member must be a hokensho_rules.Member, got {type(member).__name__}")
         if type(on) is not date:
-            raise TypeError(f"on must be a datetime.date, got {on!r}")
+            raise TypeError(f"on must be a datetime.date, got {shown(on)}")
         if situation is not None and not isinstance(situation, Situation):
             raise TypeError(f"situation must be a hokensho_rules.Situation, got {type(situation).__name__}")
         params = self.params_on(on)

@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import RuleFileError
+from ..privacy import redact, shown
 from .schema import RuleFile
 
 __all__ = ["SEED_PACK", "available_packs", "pack_files", "read_rule_file", "read_yaml", "rules_dir"]
@@ -40,10 +41,11 @@ def pack_files(name: str, root: Path | None = None) -> tuple[Path, ...]:
     base = root or rules_dir()
     if name == SEED_PACK:
         return tuple(sorted((base / SEED_PACK).glob("*.yaml")))
-    path = base / "amendments" / f"{name}.yaml"
-    if not path.is_file():
-        raise ValueError(f"unknown pack {name!r}; available: {', '.join(available_packs(base))}")
-    return (path,)
+    # Only the names listed: "../seed/x" must not read a file from elsewhere as a pack.
+    available = available_packs(base)
+    if name not in available:
+        raise ValueError(f"unknown pack {shown(name)}; available: {', '.join(available)}")
+    return (base / "amendments" / f"{name}.yaml",)
 
 
 def _rule_id_at(raw: Any, loc: tuple[int | str, ...]) -> str | None:
@@ -53,7 +55,11 @@ def _rule_id_at(raw: Any, loc: tuple[int | str, ...]) -> str | None:
         except (IndexError, KeyError, TypeError):
             return None
         rule_id = rule.get("id") if isinstance(rule, dict) else None
-        return str(rule_id) if rule_id is not None else f"#{loc[1] + 1}"
+        # Not yet validated: a hostile file's "id" may be anything, of any length.
+        if rule_id is None:
+            return f"#{loc[1] + 1}"
+        text = redact(rule_id if isinstance(rule_id, str) else repr(rule_id))
+        return text if len(text) <= 40 else text[:40] + "…"
     return None
 
 
@@ -102,7 +108,7 @@ def read_rule_file(path: Path) -> RuleFile:
         loc = tuple(first["loc"])
         raise RuleFileError(
             path,
-            f"{first['msg']} (got {first.get('input')!r})"
+            f"{first['msg']} (got {shown(first.get('input'))})"
             + (f"; {error.error_count() - 1} more problem(s)" if error.error_count() > 1 else ""),
             rule_id=_rule_id_at(raw, loc),
             field=_field_path(loc),
