@@ -22,7 +22,14 @@ from pydantic import ValidationError
 
 import hokensho_rules as hr
 from hokensho_rules.calendar import parse_wareki
-from hokensho_rules.privacy import WITHHELD, check_digit, contains_my_number, is_my_number, redact, shown
+from hokensho_rules.privacy import (
+    WITHHELD,
+    check_digit,
+    contains_my_number,
+    is_my_number,
+    redact,
+    shown,
+)
 
 BOOK = hr.Rulebook.load()
 DAY = date(2025, 12, 2)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from .calendar import format_wareki
+from .calendar import WarekiError, format_wareki
 from .flat import SITUATION, Scalar
 from .privacy import shown
 from .rulebook.schema import Condition, Rule
@@ -30,8 +30,17 @@ def check_lang(lang: object) -> None:
 
 
 def show_date(day: date, lang: Lang) -> str:
-    """A date as a reader of ``lang`` writes it: 令和 in Japanese, ISO in English."""
-    return format_wareki(day) if lang == "ja" else day.isoformat()
+    """A date as a reader of ``lang`` writes it: 令和 in Japanese, ISO in English.
+
+    A date before the first era of ``rules/eras.yaml`` has no wareki: it is shown in ISO
+    form rather than failing the whole text it is part of.
+    """
+    if lang == "ja":
+        try:
+            return format_wareki(day)
+        except WarekiError:
+            return day.isoformat()
+    return day.isoformat()
 
 
 class Rows(Sequence[R]):

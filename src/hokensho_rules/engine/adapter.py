@@ -89,6 +89,21 @@ del _core  # the callbacks must stay out of reach: see the module docstring
 _LOCK = threading.Lock()
 _NAMES = itertools.count()
 _ASSERTED_OK = (0, 1)  # 0: actions pending, 1: nothing fired; 2 would mean "already observed"
+# What the C core's error codes (rules.h) mean for a rulebook, for the messages.
+_CODES = {
+    "112": "too many rulesets alive in this process",
+    "113": "a rule's branch has more than 31 expressions (nest `any` less deeply, or split the rule)",
+    "202": "the fact is not JSON the engine reads",
+    "204": "the fact is not JSON the engine reads",
+    "302": "the fact has more than 254 properties",
+    "303": "more than 64 conditions hold at once at one level of the ruleset (fewer rules or `any` options per question)",
+}
+
+
+def _explained(error: Exception) -> str:
+    text = str(error)
+    code = text.rsplit(" ", 1)[-1]
+    return f"{text}: {_CODES[code]}" if code in _CODES else text
 
 
 class _Handle:
@@ -134,7 +149,7 @@ class DurableRuleset:
         try:
             handle = _Handle(_create_ruleset(self._name, self._json))
         except _CoreError as error:
-            raise EngineError(f"durable-rules refused ruleset {self._name}: {error}") from None
+            raise EngineError(f"durable-rules refused ruleset {self._name}: {_explained(error)}") from None
         self._release = weakref.finalize(self, _release, handle)
         self._release.atexit = False  # the process frees everything when it ends
         return handle
@@ -152,7 +167,7 @@ class DurableRuleset:
                 self._handle = self._create()
                 old()
                 if isinstance(error, _CoreError):
-                    raise EngineError(f"durable-rules failed on member {fact.get('id')}: {error}") from None
+                    raise EngineError(f"durable-rules failed on member {fact.get('id')}: {_explained(error)}") from None
                 raise
 
     def _assert_drain_retract(self, text: str) -> list[str]:

@@ -236,6 +236,9 @@ class Rulebook:
 
         A member id given twice raises ``ValueError``: each member is listed once.
         """
+        # Checked here too: an empty membership evaluates nobody, yet its list has a date.
+        if type(on) is not date:
+            raise TypeError(f"on must be a datetime.date, got {shown(on)}")
         return ActionList.collect((self.evaluate(m, on) for m in membership(members)), on)
 
     def _verdict(
