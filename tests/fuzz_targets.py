@@ -463,10 +463,13 @@ def fuzz_compare(left: hr.Rulebook, right: object, people: object, start: date, 
     if isinstance(people, list):
         people = [m.model_copy(update={"id": f"M{i}"}) if isinstance(m, hr.Member) else m for i, m in enumerate(people)]
     ok_people = isinstance(people, hr.Member) or (isinstance(people, list) and all(isinstance(p, hr.Member) for p in people))
-    if not isinstance(right, hr.Rulebook) or not ok_people:
-        ended("compare", _expect((TypeError,), lambda: hr.compare(left, right, people, start, end), "right", "member"))  # type: ignore[arg-type]
-    elif start > end:  # refused even when there is no member to compare
+    # Checked in this order: the rulebooks, the period (even with no member), the members.
+    if not isinstance(right, hr.Rulebook):
+        ended("compare", _expect((TypeError,), lambda: hr.compare(left, right, people, start, end), "right"))  # type: ignore[arg-type]
+    elif start > end:
         ended("compare", _expect((ValueError,), lambda: hr.compare(left, right, people, start, end), "start"))  # type: ignore[arg-type]
+    elif not ok_people:
+        ended("compare", _expect((TypeError,), lambda: hr.compare(left, right, people, start, end), "member"))  # type: ignore[arg-type]
     else:
         how, comparison = _end(lambda: hr.compare(left, right, people, start, end), engine_errors=False)  # type: ignore[arg-type]
         ended("compare", how)
