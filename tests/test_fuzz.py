@@ -27,8 +27,8 @@ import hokensho_rules as hr
 # About a second each on a 2-core machine; the rule files cost a load per case.
 _EXAMPLES = {"timeline": 25, "compare": 15, "rule files": 30}
 
-test_member_input = settings(max_examples=150)(ALL["member input"])
-test_evaluate = settings(max_examples=120)(ALL["evaluate"])
+test_member_input = settings(max_examples=100)(ALL["member input"])
+test_evaluate = settings(max_examples=80)(ALL["evaluate"])
 test_timeline = settings(max_examples=_EXAMPLES["timeline"])(ALL["timeline"])
 test_decision_methods = settings(max_examples=60)(ALL["decision methods"])
 test_actions_and_mailing = settings(max_examples=40)(ALL["actions and mailing"])
