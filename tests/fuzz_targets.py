@@ -462,7 +462,9 @@ def fuzz_compare(left: hr.Rulebook, right: object, people: object, start: date, 
         people = value
     if isinstance(people, list):
         people = [m.model_copy(update={"id": f"M{i}"}) if isinstance(m, hr.Member) else m for i, m in enumerate(people)]
-    ok_people = isinstance(people, hr.Member) or (isinstance(people, list) and all(isinstance(p, hr.Member) for p in people))
+    # One Member, or any iterable of Members: an empty one (even {}) compares nobody.
+    ok_people = isinstance(people, hr.Member) or (
+        isinstance(people, Iterable) and not isinstance(people, (str, bytes)) and all(isinstance(p, hr.Member) for p in people))
     # Checked in this order: the rulebooks, the period (even with no member), the members.
     if not isinstance(right, hr.Rulebook):
         ended("compare", _expect((TypeError,), lambda: hr.compare(left, right, people, start, end), "right"))  # type: ignore[arg-type]

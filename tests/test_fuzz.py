@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -104,3 +104,12 @@ def test_bad_arguments_with_nobody_to_evaluate_are_still_errors() -> None:
     timeline = BOOK.timeline(REFERENCE, date(2025, 1, 1), date(2025, 12, 31))
     with pytest.raises(TypeError, match="day must be a datetime.date"):
         timeline.at("2025-06-01")  # type: ignore[arg-type]
+
+
+def test_the_parameters_cache_holds_one_entry_per_epoch_not_per_day() -> None:
+    # Fuzzing over 0001..9999 grew a cache per day to hundreds of MB.
+    book = hr.Rulebook.load()
+    for offset in range(0, 3_000_000, 997):
+        day = date(1, 1, 1) + timedelta(days=offset)
+        assert book.params_on(day) == {name: p.value_on(day) for name, p in book.parameters.items()}
+    assert len(book._params) <= len({v.since for p in book.parameters.values() for v in p.values}) + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -145,10 +146,11 @@ class Rulebook:
                     f"`is` value counts, multiplied across a rule's conditions); durable-rules cannot take "
                     f"more than {MAX_BRANCHES} in one ruleset: split a question or simplify its conditions",
                 )
-        # Caches, per Rulebook: compiled programs per parameter epoch, parameters per
-        # day, and resolutions per set of fired rules (they depend on nothing else).
+        # Caches, per Rulebook: compiled programs and parameters per parameter epoch,
+        # and resolutions per set of fired rules (they depend on nothing else).
         self._programs: dict[tuple[object, ...], tuple[_Stratum, ...]] = {}
-        self._params: dict[date, Params] = {}
+        self._params: dict[int, Params] = {}
+        self._since = sorted({v.since for p in parameters.values() for v in p.values if v.since is not None})
         self._resolutions: dict[tuple[str, tuple[str, ...]], Resolution] = {}
 
     @classmethod
@@ -178,10 +180,14 @@ class Rulebook:
 
     def params_on(self, day: date) -> Params:
         """Every parameter's value in force on ``day`` (read-only)."""
-        params = self._params.get(day)
+        # Cached per epoch (how many `since` dates have passed), not per day: the same
+        # values hold between two such dates, and a cache per day grew with every date
+        # ever asked (hundreds of MB over the 0001..9999 calendar).
+        epoch = bisect.bisect_right(self._since, day)
+        params = self._params.get(epoch)
         if params is None:
             params = MappingProxyType({name: p.value_on(day) for name, p in self.parameters.items()})
-            self._params[day] = params
+            self._params[epoch] = params
         return params
 
     def _program(self, params: Params) -> tuple[_Stratum, ...]:
