@@ -1,6 +1,6 @@
 """Throughput of ``Rulebook.evaluate`` on a generated population, and where the time goes.
 
-Run from the repository root (Python 3.11/3.12 with durable-rules installed)::
+Run from the repository root (Python 3.11 or later, with durable-rules installed)::
 
     PYTHONPATH=src python benchmarks/bench_evaluate.py --members 20000
     PYTHONPATH=src python benchmarks/bench_evaluate.py --members 20000 --processes 2

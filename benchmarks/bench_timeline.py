@@ -1,6 +1,6 @@
 """``Rulebook.timeline`` against a day-by-day sweep of ``Rulebook.evaluate``.
 
-Run from the repository root (Python 3.11/3.12 with durable-rules installed)::
+Run from the repository root (Python 3.11 or later, with durable-rules installed)::
 
     PYTHONPATH=src python benchmarks/bench_timeline.py --members 200
 

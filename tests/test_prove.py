@@ -207,7 +207,7 @@ def test_a_conflict_only_under_a_later_dated_value_of_a_parameter_is_found_in_it
     # until the extension of 2026-03-19, then 2026-07-31. Without its override of
     # RT-1.not_usable it conflicts only in 2026-04-01..2026-07-31.
     edit(rules_copy, "amendments/b5_temporary_acceptance.yaml", "B-5.paper_card",
-         in_force={"from": date(2026, 4, 1), "until": "temporary_acceptance_until"}, overrides=None)
+         in_force={"from": date(2026, 4, 1), "until": {"param": "temporary_acceptance_until"}}, overrides=None)
     packs = ("seed", "b5_temporary_acceptance")
     book = hr.Rulebook.load(packs, root=rules_copy)
     report = prove(book)

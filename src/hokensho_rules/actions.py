@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from .decisions import Decision, Lang, Rows, Verdict, check_lang, show_date
+from .privacy import shown
 from .rulebook.schema import Action as ActionSpec
 from .rulebook.schema import Question, Text
 
@@ -132,11 +133,16 @@ class ActionList(Rows[Action]):
     def render(self, lang: Lang = "ja", *, limit: int | None = None) -> str:
         """A clerk's list: one line per row, with deadline, member, action and rule."""
         check_lang(lang)
-        shown = self.rows if limit is None else self.rows[:limit]
+        # bool is an int, and a negative limit would slice from the end.
+        if limit is not None and type(limit) is not int:
+            raise TypeError(f"limit must be None or a whole number of rows, got {shown(limit)}")
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be None or at least 0, got {limit}")
+        listed = self.rows if limit is None else self.rows[:limit]
         lines = [_heading(self, lang)]
-        lines += [_line(row, lang) for row in shown]
-        if len(shown) < len(self.rows):
-            rest = len(self.rows) - len(shown)
+        lines += [_line(row, lang) for row in listed]
+        if len(listed) < len(self.rows):
+            rest = len(self.rows) - len(listed)
             lines.append(f"… 他 {rest} 件" if lang == "ja" else f"… and {rest} more")
         return "\n".join(lines)
 

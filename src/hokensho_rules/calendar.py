@@ -20,6 +20,7 @@ from typing import Literal
 import yaml
 from dateutil.relativedelta import relativedelta
 
+from .privacy import shown
 from .rulebook.loader import rules_dir
 
 __all__ = [
@@ -208,12 +209,12 @@ def parse_wareki(text: str, *, eras_file: Path | None = None) -> date:
     match = _WAREKI.fullmatch(compact)
     if match is None:
         raise WarekiError(
-            f"{text!r}: malformed wareki date (expected e.g. 令和6年12月2日 or R6.12.2)"
+            f"{shown(text)}: malformed wareki date (expected e.g. 令和6年12月2日 or R6.12.2)"
         )
     era = _era_named(match["era"], _eras(eras_file), text)
     year = 1 if match["year"] == "元" else int(match["year"])
     if year == 0:
-        raise WarekiError(f"{text!r}: era year 0 does not exist (the first year is 元年)")
+        raise WarekiError(f"{shown(text)}: era year 0 does not exist (the first year is 元年)")
     month = int(match["kanji_month"] or match["month"])
     day = int(match["kanji_day"] or match["day"])
     result = _gregorian(era.start.year + year - 1, month, day, text)
@@ -241,31 +242,31 @@ def format_wareki(
         return f"{era.name}{year_text}年{d.month}月{d.day}日"
     if style == "short":
         return f"{era.initial}{year}.{d.month}.{d.day}"
-    raise ValueError(f"style must be 'kanji' or 'short', got {style!r}")
+    raise ValueError(f"style must be 'kanji' or 'short', got {shown(style)}")
 
 
 def _era_named(token: str, eras: tuple[Era, ...], text: str) -> Era:
     for era in eras:
         if token == era.name or token.upper() == era.initial:
             return era
-    raise WarekiError(f"{text!r}: unknown era {token!r}")
+    raise WarekiError(f"{shown(text)}: unknown era {shown(token)}")
 
 
 def _gregorian(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise WarekiError(f"{text!r}: no such date {year:04d}-{month:02d}-{day:02d}") from None
+        raise WarekiError(f"{shown(text)}: no such date {year:04d}-{month:02d}-{day:02d}") from None
 
 
 def _check_within_era(d: date, era: Era, text: str) -> None:
     if d < era.start:
         raise WarekiError(
-            f"{text!r}: {d.isoformat()} is before {era.name} began on {era.start.isoformat()}"
+            f"{shown(text)}: {d.isoformat()} is before {era.name} began on {era.start.isoformat()}"
         )
     if era.end is not None and d > era.end:
         raise WarekiError(
-            f"{text!r}: {d.isoformat()} is after {era.name} ended on {era.end.isoformat()}"
+            f"{shown(text)}: {d.isoformat()} is after {era.name} ended on {era.end.isoformat()}"
         )
 
 

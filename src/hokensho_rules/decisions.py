@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from .calendar import format_wareki
+from .calendar import WarekiError, format_wareki
 from .flat import SITUATION, Scalar
+from .privacy import shown
 from .rulebook.schema import Condition, Rule
 
 if TYPE_CHECKING:
@@ -25,12 +26,21 @@ R = TypeVar("R")
 def check_lang(lang: object) -> None:
     """Raise ``ValueError`` unless ``lang`` is one of the languages texts are written in."""
     if lang not in ("ja", "en"):
-        raise ValueError(f"lang must be 'ja' or 'en', got {lang!r}")
+        raise ValueError(f"lang must be 'ja' or 'en', got {shown(lang)}")
 
 
 def show_date(day: date, lang: Lang) -> str:
-    """A date as a reader of ``lang`` writes it: 令和 in Japanese, ISO in English."""
-    return format_wareki(day) if lang == "ja" else day.isoformat()
+    """A date as a reader of ``lang`` writes it: 令和 in Japanese, ISO in English.
+
+    A date before the first era of ``rules/eras.yaml`` has no wareki: it is shown in ISO
+    form rather than failing the whole text it is part of.
+    """
+    if lang == "ja":
+        try:
+            return format_wareki(day)
+        except WarekiError:
+            return day.isoformat()
+    return day.isoformat()
 
 
 class Rows(Sequence[R]):
@@ -151,7 +161,7 @@ class Decision(Mapping[str, Verdict]):
         try:
             return self.verdicts[question]
         except KeyError:
-            raise KeyError(f"no question {question!r}; questions: {', '.join(self.verdicts)}") from None
+            raise KeyError(f"no question {shown(question)}; questions: {', '.join(self.verdicts)}") from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.verdicts)

@@ -7,11 +7,23 @@ rules in ``rules/``; here we reject only input that cannot describe a real membe
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
-from typing import Literal
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from .privacy import WITHHELD, contains_my_number, redact, shown
 
 __all__ = [
     "Abroad",
@@ -25,10 +37,109 @@ __all__ = [
 ]
 
 
+def _scrub(value: object) -> object:
+    # A bad input as an error may keep it: withheld whole if a My Number is anywhere in it.
+    return WITHHELD if contains_my_number(value if isinstance(value, str) else repr(value)) else value
+
+
+def _without_my_numbers(error: ValidationError, title: str) -> ValidationError:
+    """``error`` itself, or, if a My Number is anywhere in it, a copy with it withheld.
+
+    pydantic keeps every bad input in ``errors()`` and ``json()`` whatever the model
+    config says (``hide_input_in_errors`` hides it from ``str`` only), and a key of an
+    unknown field in ``loc``: so the error is rebuilt with those withheld. The rebuilt
+    line errors keep their type, location and message, and lose only their ``ctx``.
+    """
+    details = error.errors()
+    if not contains_my_number(repr(details)):
+        return error
+    rebuilt: list[InitErrorDetails] = [
+        {
+            "type": PydanticCustomError(detail["type"], redact(detail["msg"])),
+            "loc": tuple(redact(part) if isinstance(part, str) else part for part in detail["loc"]),
+            "input": _scrub(detail["input"]),
+        }
+        for detail in details
+    ]
+    return ValidationError.from_exception_data(title, rebuilt, hide_input=False)
+
+
 class _Facts(BaseModel):
     # strict: "2025-01-01" is not a date and 1 is not True; frozen: a fact never changes
-    # under a Decision that was computed from it.
-    model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
+    # under a Decision that was computed from it. hide_input_in_errors: an error raised
+    # where we cannot rebuild it (the model validated inside someone else's) never
+    # prints a bad input, which might be a My Number; the entry points below rebuild
+    # theirs without any My Number, so they print the input back.
+    model_config = ConfigDict(strict=True, frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise _without_my_numbers(error, type(self).__name__) from None
+
+    # pydantic treats a model with its own __init__ as "custom init" and then validates
+    # JSON by calling __init__ with the parsed, Python-typed data, so that strict mode
+    # refuses the JSON dates ("2020-04-01"). This __init__ only wraps the base one, so
+    # we tell pydantic it is the base one (as pydantic marks BaseModel.__init__);
+    # tests/test_facts.py's JSON round trip fails if that ever stops working.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate ``obj``; a ValidationError never carries a My Number."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as error:
+            raise _without_my_numbers(error, cls.__name__) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate JSON text; a ValidationError never carries a My Number."""
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as error:
+            raise _without_my_numbers(error, cls.__name__) from None
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate string data; a ValidationError never carries a My Number."""
+        try:
+            return super().model_validate_strings(obj, *args, **kwargs)
+        except ValidationError as error:
+            raise _without_my_numbers(error, cls.__name__) from None
+
+
+def _not_a_my_number(value: Any, info: ValidationInfo) -> Any:
+    """Refuse an id that holds a My Number, without showing it."""
+    if isinstance(value, str) and contains_my_number(value):
+        raise PydanticCustomError(
+            "my_number",
+            "{field} holds 12 digits with a valid My Number check digit: hokensho-rules never takes "
+            "a My Number (use the insurer's own id); the value is not shown",
+            {"field": info.field_name},
+        )
+    return value
+
+
+def _printable(value: str | None, info: ValidationInfo) -> str | None:
+    """Refuse control characters and line breaks in an id.
+
+    An id is printed on action lists, mailing plans and timelines: a line break or an
+    escape sequence in it would forge a row or rewrite a clerk's terminal.
+    (pydantic already refuses unpaired surrogates, which could not be sent as UTF-8.)
+    """
+    if value is None:
+        return value
+    for position, char in enumerate(value):
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            raise PydanticCustomError(
+                "id_character",
+                "{field} must not contain control characters or line breaks; "
+                "found U+{code} at position {position}",
+                {"field": info.field_name, "code": f"{ord(char):04X}", "position": position},
+            )
+    return value
 
 
 def _require_order(
@@ -168,7 +279,8 @@ class Member(_Facts):
         min_length=1,
         max_length=64,
         pattern=r"^[A-Za-z0-9._:-]+$",
-        description="The insurer's own member id. Never a My Number.",
+        description="The insurer's own member id. Never a My Number: a value holding 12 digits "
+        "with a valid My Number check digit is refused, and the error does not show it.",
     )
     kind: Literal["insured", "dependant"] = Field(description="被保険者 or 被扶養者.")
     enrolled_on: date = Field(description="資格取得日: first day of eligibility.")
@@ -188,10 +300,12 @@ class Member(_Facts):
     # Ids are bounded: durable-rules hashes a string by its length modulo 64 KB, so two
     # long ids that differ late would count as the same fact.
     employer: str | None = Field(
-        default=None, min_length=1, max_length=200, description="事業所: the employer's id."
+        default=None, min_length=1, max_length=200,
+        description="事業所: the employer's id (never a My Number, nor a control character).",
     )
     household: str | None = Field(
-        default=None, min_length=1, max_length=200, description="世帯: id shared by the members of one household."
+        default=None, min_length=1, max_length=200,
+        description="世帯: id shared by the members of one household (never a My Number, nor a control character).",
     )
     enrolment_notified_on: date | None = Field(
         default=None,
@@ -212,6 +326,9 @@ class Member(_Facts):
     requests: Requests = Requests()
     abroad: Abroad | None = None
 
+    _ids_not_my_numbers = field_validator("id", "employer", "household", mode="before")(_not_a_my_number)
+    _ids_printable = field_validator("employer", "household")(_printable)
+
     @model_validator(mode="after")
     def _consistent(self) -> Member:
         _require_order(self, "enrolled_on", "loss_on", allow_equal=False)
@@ -219,7 +336,7 @@ class Member(_Facts):
             raise ValueError("voluntary_continuation=True needs kind='insured': a dependant cannot be")
         if self.voluntary_continuation and self.employer is not None:
             raise ValueError(
-                f"employer={self.employer!r} with voluntary_continuation=True: "
+                f"employer={shown(self.employer)} with voluntary_continuation=True: "
                 "a voluntary continuation insured has no employer"
             )
         if self.insurer_registered_on is not None and not self.my_number_held:
@@ -240,6 +357,8 @@ def membership(members: Iterable[Member]) -> list[Member]:
     """
     if isinstance(members, (Member, str, bytes)):
         raise TypeError(f"members must be an iterable of hokensho_rules.Member, got one {type(members).__name__}")
+    if not isinstance(members, Iterable):
+        raise TypeError(f"members must be an iterable of hokensho_rules.Member, got {type(members).__name__}")
     seen: set[str] = set()
     checked = []
     for member in members:

@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from .decisions import Lang, Verdict, check_lang
 from .facts import Member, membership
+from .privacy import shown
 from .rulebook.book import Rulebook
 from .rulebook.schema import Text
 
@@ -168,7 +169,7 @@ class MailingPlan:
         try:
             return self._by_member[member_id]
         except KeyError:
-            raise KeyError(f"member {member_id!r} is not in this mailing plan") from None
+            raise KeyError(f"member {shown(member_id)} is not in this mailing plan") from None
 
     def counts(self) -> dict[str | None, RouteCounts]:
         """Totals per employer id, and under None for direct mail (if any)."""
@@ -236,6 +237,8 @@ def plan_mailing(
     given twice or a ``mailing`` that is no outcome of ``notice.mailing``.
     """
     day = _plan_day(on)
+    if rulebook is not None and not isinstance(rulebook, Rulebook):
+        raise TypeError(f"rulebook must be a hokensho_rules.Rulebook or None, got {type(rulebook).__name__}")
     book = rulebook if rulebook is not None else Rulebook.load()
     outcomes = book.questions[MAILING_QUESTION].outcomes
     if mailing not in outcomes:
@@ -261,7 +264,7 @@ def plan_mailing(
 def _plan_day(on: date) -> date:
     # datetime is a date subclass; a timestamp would silently pick a day in some zone.
     if type(on) is not date:
-        raise TypeError(f"on must be a datetime.date, got {on!r}")
+        raise TypeError(f"on must be a datetime.date, got {shown(on)}")
     return on
 
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from .decisions import Decision, Lang, Verdict, check_lang, show_date
 from .facts import Member
+from .privacy import shown
 from .rulebook.schema import FactRef, OutcomeDataRef, Rule
 
 if TYPE_CHECKING:
@@ -265,7 +266,7 @@ class Timeline(Mapping[str, tuple[Interval, ...]]):
         try:
             return self.intervals[question]
         except KeyError:
-            raise KeyError(f"no question {question!r}; questions: {', '.join(self.intervals)}") from None
+            raise KeyError(f"no question {shown(question)}; questions: {', '.join(self.intervals)}") from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.intervals)
@@ -275,8 +276,10 @@ class Timeline(Mapping[str, tuple[Interval, ...]]):
 
     def at(self, day: date) -> dict[str, Interval]:
         """Question id → the interval holding ``day``, which must lie within the timeline."""
+        if type(day) is not date:
+            raise TypeError(f"day must be a datetime.date, got {shown(day)}")
         if not self.start <= day <= self.end:
-            raise ValueError(f"day {day!r} is outside the timeline {self.start}..{self.end}")
+            raise ValueError(f"day {day.isoformat()} is outside the timeline {self.start}..{self.end}")
         found = {}
         for question, runs in self.intervals.items():
             index = bisect.bisect_right([run.start for run in runs], day) - 1
@@ -350,7 +353,7 @@ def _check_inputs(member: Member, start: date, end: date) -> None:
     for name, value in (("start", start), ("end", end)):
         # datetime is a date subclass, but its time of day means nothing to the rules.
         if type(value) is not date:
-            raise TypeError(f"{name} must be a datetime.date, got {value!r}")
+            raise TypeError(f"{name} must be a datetime.date, got {shown(value)}")
     if start > end:
         raise ValueError(f"start must be on or before end, got start={start.isoformat()}, end={end.isoformat()}")
 

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .decisions import Lang, Rows, Verdict, check_lang, show_date
-from .facts import Member
+from .facts import Member, membership
+from .privacy import shown
 
 if TYPE_CHECKING:
     from .rulebook.book import Rulebook
@@ -138,12 +139,22 @@ def compare(
     left: Rulebook, right: Rulebook, members: Member | Iterable[Member], start: date, end: date
 ) -> Comparison:
     """Which answers differ between ``left`` and ``right``, for whom, on which dates, and
-    because of which rules (each side's deciding rule)."""
+    because of which rules (each side's deciding rule).
+
+    ``members`` is one Member or an iterable of them; anything else is a TypeError, and
+    a member id given twice a ValueError. ``start`` and ``end`` are dates, start first.
+    """
     from .rulebook.book import Rulebook
 
     for name, book in (("left", left), ("right", right)):
         if not isinstance(book, Rulebook):
             raise TypeError(f"{name} must be a hokensho_rules.Rulebook, got {type(book).__name__}")
-    people = [members] if isinstance(members, Member) else list(members)
+    # Checked here too, so that a bad period is an error even with no member to compare.
+    for name, day in (("start", start), ("end", end)):
+        if type(day) is not date:
+            raise TypeError(f"{name} must be a datetime.date, got {shown(day)}")
+    if start > end:
+        raise ValueError(f"start must be on or before end, got start={start.isoformat()}, end={end.isoformat()}")
+    people = [members] if isinstance(members, Member) else membership(members)
     rows = [d for m in people for d in differences(left.timeline(m, start, end), right.timeline(m, start, end))]
     return Comparison(left, right, start, end, tuple(rows))

@@ -6,6 +6,7 @@ force on the evaluation date), so a rulebook has one compiled program per epoch.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,13 @@ from ..rulebook.schema import (
     Rule,
 )
 
-__all__ = ["compile_stratum", "rule_name"]
+__all__ = ["MAX_BRANCHES", "branch_count", "compile_stratum", "rule_name"]
+
+# durable-rules keeps the children of a network node in a 512-slot open-addressing
+# table, and its lookup (rete.c, findAlpha) probes forever once all slots are taken:
+# create_ruleset never returns. Every child lies on a distinct alternative (branch) of
+# some rule, so a ruleset of at most this many branches can never fill one table.
+MAX_BRANCHES = 512
 
 _OPERATORS = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 
@@ -74,6 +81,20 @@ def _terms(condition: Condition, params: Params) -> list[Json]:
         return [options[0] if len(options) == 1 else {"$or": options}]
     key = fact_key(condition.fact)
     return [{"$ex" if condition.present else "$nex": {key: 1}}]
+
+
+def _branches(condition: Condition) -> int:
+    if isinstance(condition, AnyOf):
+        return sum(_branches(c) for c in condition.any)
+    if isinstance(condition, OutcomeIs):
+        return len(condition.is_)  # one `$or` option per outcome
+    return 1
+
+
+def branch_count(rules: Sequence[Rule]) -> int:
+    """How many alternatives the rules compile to: the engine expands every `$or` into
+    branches of its network, and a rule's branches multiply across its conditions."""
+    return sum(math.prod(_branches(c) for c in all_conditions(rule)) for rule in rules)
 
 
 def compile_rule(rule: Rule, params: Params) -> Json:

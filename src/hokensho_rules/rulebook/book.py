@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -13,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from ..actions import ActionList
 from ..decisions import Decision, Verdict
 from ..engine.adapter import DurableRuleset
-from ..engine.compiler import compile_stratum, rule_name
+from ..engine.compiler import MAX_BRANCHES, branch_count, compile_stratum, rule_name
 from ..errors import RuleFileError
 from ..facts import Member, Situation, membership
 from ..flat import Scalar, data_key, encode, flatten, outcome_key
+from ..privacy import shown
 from .checks import check_exceptions, check_rules, questions_read_by, strata
 from .conditions import Params, all_conditions, referenced_keys
 from .expressions import Compiled, compile_expr
@@ -42,8 +44,9 @@ class _Stratum:
         found: dict[str, list[Rule]] = {q: [] for q in self.questions}
         # The engine's cost grows with the fact's size: send only the keys read here.
         sent = {key: fact[key] for key in self._reads if key in fact}
-        # Sorting by position keeps the deciding rule independent of the engine's firing order;
-        # a rule whose alternatives (``any``) match in several ways fires once per way.
+        # Sorting by position keeps the deciding rule independent of the engine's firing
+        # order. A rule fires once per alternative that holds (an `any` whose options both
+        # hold fires twice): it is listed once.
         for position in sorted({self._positions[name] for name in self.engine.fire(sent)}):
             rule = self.rules[position]
             found[rule.question].append(rule)
@@ -177,10 +180,20 @@ class Rulebook:
         self.rules: Mapping[str, Rule] = rules
         self.origin: Mapping[str, Path] = origin
         self.strata = strata(questions, rules, origin)
-        # Caches, per Rulebook: compiled programs per parameter epoch, parameters per
-        # day, and resolutions per set of fired rules (they depend on nothing else).
+        for stratum in self.strata:
+            members = [r for r in rules.values() if r.question in stratum]
+            if (branches := branch_count(members)) > MAX_BRANCHES:
+                raise RuleFileError(
+                    origin[members[0].id],
+                    f"the rules of {', '.join(stratum)} have {branches:,} alternatives (each `any` option and "
+                    f"`is` value counts, multiplied across a rule's conditions); durable-rules cannot take "
+                    f"more than {MAX_BRANCHES} in one ruleset: split a question or simplify its conditions",
+                )
+        # Caches, per Rulebook: compiled programs and parameters per parameter epoch,
+        # and resolutions per set of fired rules (they depend on nothing else).
         self._programs: dict[tuple[object, ...], tuple[_Stratum, ...]] = {}
-        self._params: dict[date, Params] = {}
+        self._params: dict[int, Params] = {}
+        self._since = sorted({v.since for p in parameters.values() for v in p.values if v.since is not None})
         self._resolutions: dict[tuple[str, tuple[str, ...]], Resolution] = {}
         self._needed: dict[tuple[str, ...], frozenset[int]] = {}
         self._compiled: dict[tuple[str, tuple[object, ...]], tuple[tuple[str, Compiled], ...]] = {}
@@ -193,10 +206,14 @@ class Rulebook:
         library. A malformed file raises :class:`~hokensho_rules.RuleFileError`.
         """
         if isinstance(packs, str):
-            raise TypeError(f"packs must be a list of pack names, e.g. [{packs!r}], not a str")
+            raise TypeError(f"packs must be a list of pack names, e.g. [{shown(packs)}], not a str")
+        if packs is not None and not isinstance(packs, Iterable):
+            raise TypeError(f"packs must be a list of pack names, got {shown(packs)}")
+        if root is not None and not isinstance(root, (str, Path)):
+            raise TypeError(f"root must be a path (str or pathlib.Path) to a rules/ folder, got {shown(root)}")
         base = Path(root) if root is not None else rules_dir()
         if not (base / SEED_PACK).is_dir():
-            raise FileNotFoundError(f"root={str(base)!r} has no {SEED_PACK}/ folder of rule files")
+            raise FileNotFoundError(f"root={shown(str(base))} has no {SEED_PACK}/ folder of rule files")
         chosen = tuple(packs) if packs is not None else available_packs(base)
         if not chosen:
             raise ValueError("packs is empty: name at least one pack, e.g. ['seed']")
@@ -214,10 +231,14 @@ class Rulebook:
 
     def params_on(self, day: date) -> Params:
         """Every parameter's value in force on ``day`` (read-only)."""
-        params = self._params.get(day)
+        # Cached per epoch (how many `since` dates have passed), not per day: the same
+        # values hold between two such dates, and a cache per day grew with every date
+        # ever asked (hundreds of MB over the 0001..9999 calendar).
+        epoch = bisect.bisect_right(self._since, day)
+        params = self._params.get(epoch)
         if params is None:
             params = MappingProxyType({name: p.value_on(day) for name, p in self.parameters.items()})
-            self._params[day] = params
+            self._params[epoch] = params
         return params
 
     def _program(self, params: Params) -> tuple[_Stratum, ...]:
@@ -251,7 +272,7 @@ class Rulebook:
         if not isinstance(member, Member):
             raise TypeError(f"member must be a hokensho_rules.Member, got {type(member).__name__}")
         if type(on) is not date:
-            raise TypeError(f"on must be a datetime.date, got {on!r}")
+            raise TypeError(f"on must be a datetime.date, got {shown(on)}")
         if situation is not None and not isinstance(situation, Situation):
             raise TypeError(f"situation must be a hokensho_rules.Situation, got {type(situation).__name__}")
         if isinstance(questions, str):
@@ -291,6 +312,9 @@ class Rulebook:
 
         A member id given twice raises ``ValueError``: each member is listed once.
         """
+        # Checked here too: an empty membership evaluates nobody, yet its list has a date.
+        if type(on) is not date:
+            raise TypeError(f"on must be a datetime.date, got {shown(on)}")
         return ActionList.collect((self.evaluate(m, on) for m in membership(members)), on)
 
     def _verdict(

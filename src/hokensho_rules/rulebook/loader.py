@@ -11,9 +11,10 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import RuleFileError
+from ..privacy import redact, shown
 from .schema import RuleFile
 
-__all__ = ["SEED_PACK", "available_packs", "pack_files", "read_rule_file", "read_yaml", "rules_dir"]
+__all__ = ["MAX_DEPTH", "MAX_VALUES", "SEED_PACK", "available_packs", "pack_files", "read_rule_file", "read_yaml", "rules_dir"]
 
 SEED_PACK = "seed"
 
@@ -40,10 +41,11 @@ def pack_files(name: str, root: Path | None = None) -> tuple[Path, ...]:
     base = root or rules_dir()
     if name == SEED_PACK:
         return tuple(sorted((base / SEED_PACK).glob("*.yaml")))
-    path = base / "amendments" / f"{name}.yaml"
-    if not path.is_file():
-        raise ValueError(f"unknown pack {name!r}; available: {', '.join(available_packs(base))}")
-    return (path,)
+    # Only the names listed: "../seed/x" must not read a file from elsewhere as a pack.
+    available = available_packs(base)
+    if name not in available:
+        raise ValueError(f"unknown pack {shown(name)}; available: {', '.join(available)}")
+    return (base / "amendments" / f"{name}.yaml",)
 
 
 def _rule_id_at(raw: Any, loc: tuple[int | str, ...]) -> str | None:
@@ -53,8 +55,21 @@ def _rule_id_at(raw: Any, loc: tuple[int | str, ...]) -> str | None:
         except (IndexError, KeyError, TypeError):
             return None
         rule_id = rule.get("id") if isinstance(rule, dict) else None
-        return str(rule_id) if rule_id is not None else f"#{loc[1] + 1}"
+        # Not yet validated: a hostile file's "id" may be anything, of any length.
+        if rule_id is None:
+            return f"#{loc[1] + 1}"
+        text = redact(rule_id if isinstance(rule_id, str) else repr(rule_id))
+        return text if len(text) <= 40 else text[:40] + "…"
     return None
+
+
+# Rule files are small (the shipped ones nest at most 10 levels and hold about a
+# thousand values); these bounds refuse a hostile file before anything walks it. The
+# depth bounds every recursion downstream (validation, checks, compiling, explaining)
+# and the count a YAML alias bomb, whose aliases share nodes that a walk would visit
+# once per path: 9 levels of ten aliases are a billion values, in a file of 1 KB.
+MAX_DEPTH = 40
+MAX_VALUES = 100_000
 
 
 _UNION_TAGS = frozenset({"compare", "presence", "outcome", "any", "date", "bool", "int", "str"})
@@ -72,7 +87,28 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML with only true/false as booleans, so outcomes like no and on stay text."""
+    """YAML with only true/false as booleans, so outcomes like no and on stay text, and
+    with collections nested at most MAX_DEPTH deep.
+
+    The depth is checked while composing, before the parser reads further: PyYAML
+    composes recursively (a RecursionError past ~1,000 levels) and its scanner slows
+    quadratically with the depth of flow collections (10 KB of "[" took 4 s).
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _TooDeep(yaml.YAMLError):
+    """A YAML file nests collections deeper than MAX_DEPTH."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -89,12 +125,39 @@ def read_yaml(path: Path) -> Any:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
 
 
+def _check_size(raw: Any, path: Path) -> None:
+    """Raise RuleFileError if ``raw`` nests deeper than MAX_DEPTH or, with every alias
+    expanded, holds more than MAX_VALUES values. Linear in the distinct nodes."""
+    counted: dict[int, int] = {}  # id of a list or dict -> values in it, aliases expanded
+
+    def count(node: Any, depth: int) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        if depth > MAX_DEPTH:
+            # An alias inside the node it names (&a [*a]) nests forever: caught here too.
+            raise RuleFileError(path, f"nested more than {MAX_DEPTH} levels deep (or a YAML alias refers to itself)")
+        known = counted.get(id(node))
+        if known is None:
+            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            known = counted[id(node)] = 1 + sum(count(child, depth + 1) for child in children)
+        if known > MAX_VALUES:
+            raise RuleFileError(path, f"holds more than {MAX_VALUES:,} values once its YAML aliases are expanded")
+        return known
+
+    count(raw, 0)
+
+
 def read_rule_file(path: Path) -> RuleFile:
     """Read and validate one rule file; a malformed one raises :class:`RuleFileError`."""
     try:
         raw = read_yaml(path)
+    except _TooDeep:
+        raise RuleFileError(path, f"nested more than {MAX_DEPTH} levels deep") from None
     except yaml.YAMLError as error:
         raise RuleFileError(path, f"not valid YAML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise RuleFileError(path, f"not UTF-8 text: {error.reason} at byte {error.start}") from None
+    _check_size(raw, path)
     try:
         return RuleFile.model_validate(raw)
     except ValidationError as error:
@@ -102,7 +165,7 @@ def read_rule_file(path: Path) -> RuleFile:
         loc = tuple(first["loc"])
         raise RuleFileError(
             path,
-            f"{first['msg']} (got {first.get('input')!r})"
+            f"{first['msg']} (got {shown(first.get('input'))})"
             + (f"; {error.error_count() - 1} more problem(s)" if error.error_count() > 1 else ""),
             rule_id=_rule_id_at(raw, loc),
             field=_field_path(loc),
