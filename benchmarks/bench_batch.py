@@ -52,7 +52,7 @@ import bench_evaluate
 import membership_file
 
 import hokensho_rules as hr
-from hokensho_rules.outcomes import OutcomeEvaluator
+from hokensho_rules.evaluation.outcomes import OutcomeEvaluator
 
 ON = date(2025, 12, 2)
 

@@ -16,12 +16,12 @@ What each figure means:
 
 - ``evaluate``: members/s of ``Rulebook.evaluate(member, on)`` end to end, as a caller
   sees it (nothing patched).
-- ``split``: a second pass with timing wrappers around ``flatten`` (fact preparation)
+- ``split``: a second pass with timing wrappers around ``to_record`` (fact preparation)
   and ``DurableRuleset.fire`` (the engine: JSON encoding + C core assert/drain/retract);
   ``decision`` is the rest (parameters, resolution, outcome data, Verdict/Decision
   objects). The wrappers' own cost is calibrated and taken out of ``decision``.
 - ``raw engine``: only ``stratum.engine.fire(fact)`` for every stratum, on flat facts
-  built beforehand (the final ``decision.fact``, so later strata find their ``q__``
+  built beforehand (the final ``decision.record``, so later strata find their ``q__``
   keys, cut to the keys each stratum reads): the ceiling the engine allows.
 - ``python eval``: the same rules evaluated in pure Python with
   ``conditions.holds`` over ``all_conditions(rule)`` (the explanations' evaluator) on
@@ -69,12 +69,12 @@ from hokensho_rules import (
 )
 from hokensho_rules.engine.adapter import DurableRuleset
 from hokensho_rules.engine.compiler import rule_name
-from hokensho_rules.flat import Scalar
+from hokensho_rules.record import Value
 from hokensho_rules.rulebook.conditions import all_conditions, holds
 
 DATES = (date(2024, 11, 1), date(2025, 6, 1), date(2025, 12, 2), date(2027, 1, 1))
 LAST_ISSUE = date(2024, 12, 1)
-Fact = dict[str, Scalar]
+Fact = dict[str, Value]
 T = TypeVar("T")
 
 
@@ -198,8 +198,8 @@ def evaluate_all(book: Rulebook, work: Sequence[tuple[Member, date]]) -> float:
 def split(book: Rulebook, work: Sequence[tuple[Member, date]]) -> tuple[float, float, float, float]:
     """(total, prep, engine, decision) seconds of an evaluate pass with timing wrappers."""
     prep, engine = Clock(), Clock()
-    # book.py imports flatten by name, so patch it there; fire is looked up on the class.
-    patches = [(book_module, "flatten", prep), (DurableRuleset, "fire", engine)]
+    # book.py imports to_record by name, so patch it there; fire is looked up on the class.
+    patches = [(book_module, "to_record", prep), (DurableRuleset, "fire", engine)]
     originals = [getattr(owner, name) for owner, name, _ in patches]
     for (owner, name, clock), original in zip(patches, originals):
         setattr(owner, name, clock.wrap(original))
@@ -349,9 +349,9 @@ def main() -> None:
     rss_evaluated = rss_mb()
 
     decisions: list[Decision] = [book.evaluate(m, on) for m, on in work]
-    programs = {on: book._program(book.params_on(on)) for on in DATES}
+    programs = {on: book.program(book.params_on(on)) for on in DATES}
     params = {on: book.params_on(on) for on in DATES}
-    facts = [(dict(d.fact), d.on) for d in decisions]
+    facts = [(dict(d.record), d.on) for d in decisions]
     raw_engine(programs, facts[: args.warmup])
     engine_s = best_of(repeat, lambda: raw_engine(programs, facts), key=float)
     python_eval(programs, params, facts[: args.warmup])
@@ -388,7 +388,7 @@ def main() -> None:
     print(f"{'explain() (500 members)':<34}{explain_s * 500:>10.3f}{1 / explain_s:>12,.0f}{explain_s * 1e6:>11.1f}")
     print()
     print(f"split of evaluate (instrumented pass, {s_total:.3f} s after removing wrapper cost):")
-    for label, part in (("fact preparation (flatten)", s_prep), ("engine (DurableRuleset.fire)", s_engine),
+    for label, part in (("fact preparation (to_record)", s_prep), ("engine (DurableRuleset.fire)", s_engine),
                         ("decision (resolve, data, Verdict)", s_decision)):
         print(f"  {label:<36}{part:>8.3f} s {part / s_total:>6.1%}{part / n * 1e6:>8.1f} µs/member")
     print()

@@ -30,7 +30,7 @@ from __future__ import annotations
 import argparse
 
 from hokensho_rules import Rulebook
-from hokensho_rules.rulebook.prove import prove, shipped_rulebooks
+from hokensho_rules.prove import prove, shipped_rulebooks
 
 
 def main() -> None:

@@ -32,10 +32,10 @@ from pydantic import ValidationError
 import hokensho_rules as hr
 from hokensho_rules.actions import needs
 from hokensho_rules.engine.compiler import MAX_BRANCHES
-from hokensho_rules.flat import data_key, encode, flatten, outcome_key
+from hokensho_rules.record import datum_key, encode, to_record, answer_key
 from hokensho_rules.rulebook.conditions import first_failing
 from hokensho_rules.rulebook.expressions import evaluate_expr
-from hokensho_rules.rulebook.resolve import resolve
+from hokensho_rules.evaluation.resolve import resolve
 
 # How many cases each target ran, and how each ended (for the benchmark's report).
 CASES: Counter[str] = Counter()
@@ -94,7 +94,7 @@ def python_decision(
     """The decision computed without the engine: every rule's conditions in Python,
     stratum by stratum, resolved as the library resolves them."""
     params = book.params_on(on)
-    fact = flatten(member, on, situation)
+    fact = to_record(member, on, situation)
     found: dict[str, tuple[object, ...]] = {}
     for stratum in book.strata:
         requires = book.questions[stratum[0]].requires
@@ -108,12 +108,12 @@ def python_decision(
             found[question] = (rule.outcome, rule.id, tuple(r.id for r in resolution.concurring),
                                tuple(r.id for r in resolution.overridden), tuple(sorted((k, str(x)) for k, x in data.items())))
         for question in stratum:
-            fact[outcome_key(question)] = str(found[question][0])
+            fact[answer_key(question)] = str(found[question][0])
             rule = book.rules[str(found[question][1])]
             for datum, expr in rule.data.items():
                 value = evaluate_expr(expr, fact, book.params_on(on))
                 if value is not None:
-                    fact[data_key(question, datum)] = encode(value)
+                    fact[datum_key(question, datum)] = encode(value)
     return {q: found[q] for q in book.questions if q in found}
 
 
@@ -147,7 +147,7 @@ def check_evaluation(
         return how
     decision: hr.Decision = got
     assert answers(decision) == expected
-    assert all(type(v) in (int, bool, str) for v in decision.fact.values())
+    assert all(type(v) in (int, bool, str) for v in decision.record.values())
     # Explaining costs eight times what deciding does: every third case, in either language.
     turn = sum(CASES.values()) % 6
     if turn in (0, 3):

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 import hokensho_rules as hr
-from hokensho_rules.outcomes import evaluator_for
-from hokensho_rules.rulebook.book import loaded_rulebook
+from hokensho_rules.evaluation.outcomes import evaluator_for
+from hokensho_rules.book import loaded_rulebook
 from hokensho_rules.rulebook.loader import rules_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
@@ -136,7 +136,7 @@ def test_decisions_results_and_errors_pickle(book: hr.Rulebook) -> None:
     data = pickle.dumps(decision)
     assert len(data) < 10_000  # rules travel as ids, not copies
     back = pickle.loads(data)
-    assert back.verdicts == decision.verdicts and back.fact == decision.fact
+    assert back.verdicts == decision.verdicts and back.record == decision.record
     assert back.explain("ja") == decision.explain("ja")
     result = evaluator_for(book).result(7, generate(4)[3], ON)
     assert result.actions and pickle.loads(pickle.dumps(result)) == result

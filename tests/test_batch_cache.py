@@ -12,9 +12,9 @@ from datetime import date
 from hypothesis import given, settings
 
 import hokensho_rules as hr
-from hokensho_rules.abstraction import abstraction_key
-from hokensho_rules.flat import flatten
-from hokensho_rules.outcomes import OutcomeEvaluator
+from hokensho_rules.evaluation.abstraction import abstraction_key
+from hokensho_rules.record import to_record
+from hokensho_rules.evaluation.outcomes import OutcomeEvaluator
 from hokensho_rules.testing import evaluation_dates, members, situations
 
 BOOK = hr.Rulebook.load()
@@ -56,18 +56,18 @@ def test_the_properties_above_were_answered_from_the_cache() -> None:
 
 
 def test_the_key_sees_a_date_move_across_a_constant_but_not_within_an_interval() -> None:
-    program = BOOK._program(BOOK.params_on(date(2025, 12, 2)))
+    program = BOOK.program(BOOK.params_on(date(2025, 12, 2)))
     # The stratum deciding paper_card.usable (PC-3: not usable from 2025-12-02).
     stratum = next(s for s in program if "paper_card.usable" in s.questions)
     key = abstraction_key(stratum.rules, BOOK.params_on(date(2025, 12, 2)))
     member = hr.Member(id="K1", kind="insured", enrolled_on=date(2020, 4, 1),
                        paper_card=hr.PaperCard(issued_on=date(2020, 4, 1)))
     # Two dates between the same constants: same key; across PC-3's 2025-12-02: different keys.
-    assert key(flatten(member, date(2025, 12, 5))) == key(flatten(member, date(2025, 12, 9)))
-    assert key(flatten(member, date(2025, 12, 1))) != key(flatten(member, date(2025, 12, 2)))
+    assert key(to_record(member, date(2025, 12, 5))) == key(to_record(member, date(2025, 12, 9)))
+    assert key(to_record(member, date(2025, 12, 1))) != key(to_record(member, date(2025, 12, 2)))
     # A fact-to-fact comparison (loss date against the evaluation date) changes the key.
     left = member.model_copy(update={"loss_on": date(2025, 12, 8)})
-    assert key(flatten(left, date(2025, 12, 5))) != key(flatten(left, date(2025, 12, 9)))
+    assert key(to_record(left, date(2025, 12, 5))) != key(to_record(left, date(2025, 12, 9)))
 
 
 def test_the_cache_is_bounded() -> None:

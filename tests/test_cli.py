@@ -63,7 +63,7 @@ def test_actions_writes_the_list_to_stdout() -> None:
     assert any("資格確認書を職権で交付する" in line for line in lines[1:])
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("ja", "判定日 令和7年12月2日"), ("en", "Member M00004 — on 2025-12-02")])
+@pytest.mark.parametrize(("lang", "expected"), [("ja", "判定日 令和7年12月2日"), ("en", "Member M00004 (on 2025-12-02)")])
 def test_explain_one_member_by_id(lang: str, expected: str) -> None:
     code, out, _ = run("explain", SAMPLE, "--id", "M00004", "--on", "令和7年12月2日", "--lang", lang)
     assert code == 0 and expected in out
@@ -78,7 +78,7 @@ def test_explain_reads_a_json_lines_file_line_by_line(tmp_path: Path) -> None:
                       encoding="utf-8")
     code, out, err = run("explain", str(source), "--id", "J2", "--on", "2025-12-02", "--lang", "en")
     assert code == 0, err
-    assert "Member J2 — on 2025-12-02" in out and "PC-3" in out
+    assert "Member J2 (on 2025-12-02)" in out and "PC-3" in out
 
 
 def test_timeline_compare_and_mailing(tmp_path: Path) -> None:
@@ -86,13 +86,12 @@ def test_timeline_compare_and_mailing(tmp_path: Path) -> None:
     assert code == 0 and out.startswith("Member M00001: changes from 2024-10-01 to 2031-01-01")
     code, out, _ = run("compare", SAMPLE, "--id", "M00001", "--from", "2024-10-01", "--to", "2031-01-01", "--lang", "en")
     assert code == 0 and out.startswith("seed vs seed+")
-    code, out, _ = run("mailing", SAMPLE, "--on", "2024-10-01", "--when", "notice.mailing=initial")
-    assert code == 0 and "資格情報のお知らせ 送付計画" in out
-    code, _, _ = run("mailing", SAMPLE, "--on", "2024-10-01", "--when", "notice.mailing=initial",
-                     "-o", str(tmp_path / "envelopes.csv"))
+    code, out, _ = run("mailing", SAMPLE, "--on", "2024-10-23", "--mailing", "initial")
+    assert code == 0 and "資格情報のお知らせ 送付計画：当初の一斉送付" in out
+    code, _, _ = run("mailing", SAMPLE, "--on", "2024-10-23", "--mailing", "initial", "-o", str(tmp_path / "envelopes.csv"))
     assert code == 0 and (tmp_path / "envelopes.csv").read_text(encoding="utf-8").startswith("route,direct,envelope")
-    code, _, err = run("mailing", SAMPLE, "--on", "2024-10-01", "--when", "notice.mailing=someday")
-    assert code == 2 and "someday is not an outcome of notice.mailing" in err
+    code, _, err = run("mailing", SAMPLE, "--on", "2024-10-23", "--mailing", "someday")
+    assert code == 2 and "'someday' is not a mailing" in err
 
 
 def test_rules_list_show_and_check(tmp_path: Path) -> None:

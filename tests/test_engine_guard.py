@@ -24,7 +24,7 @@ import hokensho_rules as hr
 from hokensho_rules.engine import adapter
 from hokensho_rules.engine.adapter import ENTRY_POINTS, DurableRuleset
 from hokensho_rules.engine.compiler import MAX_BRANCHES
-from hokensho_rules.flat import flatten
+from hokensho_rules.record import to_record
 
 SRC = Path(hr.__file__).resolve().parent
 ADAPTER = SRC / "engine" / "adapter.py"
@@ -118,7 +118,7 @@ def test_a_ruleset_is_freed_when_no_longer_used_so_reloading_does_not_leak() -> 
     book = hr.Rulebook.load()
     member = hr.Member(id="M1", kind="insured", enrolled_on=date(2020, 4, 1),
                        paper_card=hr.PaperCard(issued_on=date(2020, 4, 1)))
-    facts = [(s.engine._json, flatten(member, date(2025, 12, 2))) for s in book._program(book.params_on(date(2025, 12, 2)))]
+    facts = [(s.engine._json, to_record(member, date(2025, 12, 2))) for s in book.program(book.params_on(date(2025, 12, 2)))]
     for definition, fact in facts:  # warm up the allocator
         DurableRuleset(json.loads(definition)).fire(fact)
     gc.collect()
@@ -168,8 +168,8 @@ def test_every_text_a_member_holds_is_bounded_far_below_64_kb() -> None:
         hr.Member(id="M1", kind="insured", enrolled_on=date(2020, 4, 1), employer="x" * 70_000)
     decision = hr.Rulebook.load().evaluate(_fullest_member(), date(2024, 6, 1),
                                            situation=hr.Situation(online_verification=True, smartphone=True))
-    assert max(len(v.encode()) for v in decision.fact.values() if isinstance(v, str)) <= 800
-    assert len(json.dumps(dict(decision.fact), ensure_ascii=False).encode()) < 16_384
+    assert max(len(v.encode()) for v in decision.record.values() if isinstance(v, str)) <= 800
+    assert len(json.dumps(dict(decision.record), ensure_ascii=False).encode()) < 16_384
 
 
 def test_a_fact_holds_few_keys_and_no_float() -> None:
@@ -178,9 +178,9 @@ def test_a_fact_holds_few_keys_and_no_float() -> None:
     book = hr.Rulebook.load()
     decision = book.evaluate(_fullest_member(), date(2024, 6, 1),
                              situation=hr.Situation(online_verification=True, smartphone=True))
-    assert len(decision.fact) < 200
-    assert all(type(v) in (int, bool, str) for v in decision.fact.values())
-    for stratum in book._program(book.params_on(date(2024, 6, 1))):
+    assert len(decision.record) < 200
+    assert all(type(v) in (int, bool, str) for v in decision.record.values())
+    for stratum in book.program(book.params_on(date(2024, 6, 1))):
         assert len(stratum._reads) < 200
     for bad in (float("nan"), float("inf"), 1e-05, 1.0):
         with pytest.raises(ValidationError):

@@ -112,4 +112,4 @@ def test_the_parameters_cache_holds_one_entry_per_epoch_not_per_day() -> None:
     for offset in range(0, 3_000_000, 997):
         day = date(1, 1, 1) + timedelta(days=offset)
         assert book.params_on(day) == {name: p.value_on(day) for name, p in book.parameters.items()}
-    assert len(book._params) <= len({v.since for p in book.parameters.values() for v in p.values}) + 1
+    assert len(book.law._params) <= len({v.since for p in book.parameters.values() for v in p.values}) + 1

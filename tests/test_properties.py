@@ -10,7 +10,7 @@ import hokensho_rules as hr
 from hokensho_rules.calendar import civil_period_end
 from hokensho_rules.rulebook.conditions import first_failing
 from hokensho_rules.testing import LATEST, evaluation_dates, members, situations
-from hokensho_rules.timeline import change_points
+from hokensho_rules.evaluation.change_points import change_points
 
 BOOK = hr.Rulebook.load()
 ANOTHER_BOOK = hr.Rulebook.load()  # its own compiled rulesets: no state shared through the engine
@@ -86,9 +86,9 @@ def test_the_engine_and_the_explaining_evaluator_agree(member: hr.Member, on: da
     # which rules fire, rule by rule, on the very fact the engine saw.
     decision = BOOK.evaluate(member, on, situation=situation)
     params = BOOK.params_on(on)
-    for stratum in BOOK._program(params):
-        by_engine = {rule.id for fired in stratum.fired(decision.fact).values() for rule in fired}
-        by_python = {rule.id for rule in stratum.rules if first_failing(rule, decision.fact, params) is None}
+    for stratum in BOOK.program(params):
+        by_engine = {rule.id for fired in stratum.fired(decision.record).values() for rule in fired}
+        by_python = {rule.id for rule in stratum.rules if first_failing(rule, decision.record, params) is None}
         assert by_engine == by_python
 
 

@@ -18,15 +18,15 @@ import yaml
 import hokensho_rules as hr
 from hokensho_rules.calendar import civil_period_end
 from hokensho_rules.rulebook.loader import rules_dir
-from hokensho_rules.rulebook.prove import (
+from hokensho_rules.prove import (
     Failure,
     ProofReport,
     ProverUnavailable,
     prove,
     shipped_rulebooks,
 )
-from hokensho_rules.rulebook.prove.__main__ import main
-from hokensho_rules.rulebook.prove._prover import _isolated
+from hokensho_rules.prove.__main__ import main
+from hokensho_rules.prove._prover import _isolated
 
 
 def _book_id(packs: tuple[str, ...]) -> str:
@@ -315,7 +315,7 @@ def test_the_command_line_proves_and_exits_non_zero_on_failure(
 
 
 def test_without_z3_proving_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [m for m in sys.modules if m.startswith("hokensho_rules.rulebook.prove._")]:
+    for name in [m for m in sys.modules if m.startswith("hokensho_rules.prove._")]:
         if name.rsplit(".", 1)[1] not in ("_report", "_model", "_domain"):
             monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "z3", None)

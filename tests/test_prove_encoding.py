@@ -23,13 +23,13 @@ from pydantic import BaseModel, ValidationError
 
 import hokensho_rules as hr
 from hokensho_rules.calendar import civil_period_end, end_of_month_after
-from hokensho_rules.flat import fact_key, flatten
+from hokensho_rules.record import fact_key, to_record
 from hokensho_rules.rulebook.conditions import holds
-from hokensho_rules.rulebook.prove._calendar import Calendar
-from hokensho_rules.rulebook.prove._domain import DOMAIN, ORDERED
-from hokensho_rules.rulebook.prove._encode import Encoding, standing
-from hokensho_rules.rulebook.prove._model import build_member, document_model, slots
-from hokensho_rules.rulebook.resolve import resolve, standing_rules
+from hokensho_rules.prove._calendar import Calendar
+from hokensho_rules.prove._domain import DOMAIN, ORDERED
+from hokensho_rules.prove._encode import Encoding, standing
+from hokensho_rules.prove._model import build_member, document_model, slots
+from hokensho_rules.evaluation.resolve import resolve, standing_rules
 from hokensho_rules.rulebook.schema import Rule
 from hokensho_rules.testing import evaluation_dates, members, situations
 
@@ -70,7 +70,7 @@ def test_periods_and_month_ends_are_exact_not_approximated() -> None:
 @settings(max_examples=100)
 @given(members(), evaluation_dates(SEED))
 def test_every_generated_member_satisfies_the_domain(member: hr.Member, on: date) -> None:
-    fact = flatten(member, on)
+    fact = to_record(member, on)
     for description, condition in DOMAIN:
         assert holds(condition, fact, {}), description
 
@@ -264,7 +264,7 @@ def test_the_encoding_stands_the_rules_resolve_stands_whatever_the_exceptions_an
 
 def _pin(encoding: Encoding, member: hr.Member, on: date, situation: hr.Situation | None) -> list[Any]:
     """The facts of ``member`` on ``on`` as equalities on the encoding's variables."""
-    flat = flatten(member, on, situation)
+    flat = to_record(member, on, situation)
     pinned: list[Any] = []
     others: dict[object, int] = {}
     for name, slot in encoding.facts.slots.items():

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 import hokensho_rules as hr
-from hokensho_rules.rulebook.resolve import resolve
+from hokensho_rules.evaluation.resolve import resolve
 from hokensho_rules.rulebook.schema import Rule
 
 ON = date(2025, 1, 1)

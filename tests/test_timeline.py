@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 import hokensho_rules as hr
 from hokensho_rules.rulebook.loader import rules_dir
 from hokensho_rules.testing import boundary_dates, members
-from hokensho_rules.timeline import change_points, rulebook_dates
+from hokensho_rules.evaluation.change_points import change_points, rulebook_dates
+from hokensho_rules.evaluation.trace import Trace
 
 BOOK = hr.Rulebook.load(["seed"])  # the concrete cases below are the seed's
 IN_FORCE = hr.Rulebook.load()
@@ -139,13 +140,13 @@ def test_a_change_of_rule_alone_is_a_change() -> None:
 def test_far_fewer_evaluations_than_days(monkeypatch: pytest.MonkeyPatch) -> None:
     book = hr.Rulebook.load()
     calls: list[date] = []
-    evaluate = book.evaluate
+    trace = book.trace
 
-    def counted(member: hr.Member, on: date) -> hr.Decision:
+    def counted(member: hr.Member, on: date, **options: object) -> Trace:
         calls.append(on)
-        return evaluate(member, on)
+        return trace(member, on, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(book, "evaluate", counted)
+    monkeypatch.setattr(book, "trace", counted)
     member = enrolled_2020(
         loss_on=date(2027, 6, 1),
         my_number_held=True,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import hokensho_rules as hr
 from hokensho_rules.testing import members, situations
-from hokensho_rules.timeline import change_points
+from hokensho_rules.evaluation.change_points import change_points
 
 SEED = hr.Rulebook.load(["seed"])
 IN_FORCE = hr.Rulebook.load()

@@ -1,5 +1,21 @@
 """hokensho-rules: which health-insurance document applies to a member on a date.
 
+Glossary (the words of the API):
+
+- **fact**: something known about a member or their documents (``Member``, ``PaperCard``…).
+- **record**: a member's facts on one date as one flat dict, what the engine sees
+  (``hokensho_rules.record``); answers of earlier questions are added to it.
+- **question**: one thing to decide, with a closed set of outcomes (``paper_card.usable``).
+- **rule**: when its conditions hold (in force on the date), its question has its
+  outcome; it may be an exception to other rules (``overrides``), a ``fallback``, or
+  ``refine`` a rule it replaces. Each names the ids of the rule index it implements.
+- **verdict**: a question's answer: outcome, data (deadlines…), the deciding rule, the
+  rules that agreed and those set aside.
+- **law**: the rules, questions, parameters and sources of chosen packs (``rulebook.law``).
+- **pack**: the seed document's rules, or one later official change (``rules/amendments``).
+- **stratum**: questions evaluated together, after the questions they read.
+- **trace**: one evaluation's verdicts and record; a **Decision** is a trace with its law.
+
 >>> import hokensho_rules as hr
 >>> from datetime import date
 >>> book = hr.Rulebook.load()
@@ -9,10 +25,11 @@
 'PC-3'
 """
 
-from .actions import Action, ActionList
+from .actions import Action
 from .batch import TableRows, evaluate_many
+from .book import Rulebook, compare, plan_mailing
 from .columns import SchemaError
-from .decisions import Decision, Explanation, NotApplied, Presentations, Verdict
+from .decisions import Explanation, NotApplied, Presentations, Verdict
 from .errors import (
     ConflictError,
     DecisionError,
@@ -30,11 +47,11 @@ from .facts import (
     Requests,
     Situation,
 )
-from .mailing import Envelope, MailingPlan, Parcel, plan_mailing
-from .outcomes import ActionRow, Answer, MemberResult, RowError
-from .rulebook.book import Rulebook
-from .timeline import Change, Interval, Timeline
-from .whatif import Comparison, Difference, compare
+from .evaluation.outcomes import ActionRow, Answer, MemberResult, RowError
+from .mailing import Envelope, LeftOut, Parcel
+from .render import ActionList, Comparison, Decision, MailingPlan, Timeline
+from .timeline import Change, Interval
+from .whatif import Difference
 
 __all__ = [
     "Abroad",
@@ -55,6 +72,7 @@ __all__ = [
     "GapError",
     "HokenshoError",
     "Interval",
+    "LeftOut",
     "MailingPlan",
     "Member",
     "MemberResult",

@@ -35,9 +35,10 @@ from tqdm import tqdm
 from .columns import Header, SchemaError, parse_row
 from .errors import DecisionError, EngineError
 from .facts import Member
-from .flat import Scalar, flatten
-from .outcomes import Answer, MemberResult, OutcomeEvaluator, RowError, evaluator_for
-from .rulebook.book import Rulebook
+from .record import Value, to_record
+from .evaluation.outcomes import Answer, MemberResult, OutcomeEvaluator, RowError, evaluator_for
+from .render import Decision
+from .book import Rulebook
 
 __all__ = ["BatchItem", "Result", "TableRows", "default_processes", "evaluate_many"]
 
@@ -90,7 +91,7 @@ class _Job:
 def _decided(evaluator: OutcomeEvaluator, row: int, member: Member, job: _Job) -> MemberResult:
     if not job.decisions:
         return evaluator.result(row, member, job.on)
-    decision = evaluator.book.evaluate(member, job.on)
+    decision = Decision.of(evaluator.book.trace(member, job.on), evaluator.book.law)
     answers = {q: Answer(v.outcome, v.rule_id, dict(v.data)) for q, v in decision.items()}
     return MemberResult(row, member.id, job.on, answers, evaluator.actions(member.id, job.on, answers), decision)
 
@@ -104,7 +105,7 @@ class _Flattened(NamedTuple):
     """
 
     member_id: str
-    fact: dict[str, Scalar]
+    fact: dict[str, Value]
 
 
 def _one(evaluator: OutcomeEvaluator, row: int, item: object, job: _Job, headers: dict[tuple[str, ...], Header]) -> Result:
@@ -194,7 +195,7 @@ def _ordered(
         try:
             for first_row, items in chunks:
                 sent = items if job.decisions else [
-                    _Flattened(item.id, flatten(item, job.on)) if type(item) is Member else item for item in items
+                    _Flattened(item.id, to_record(item, job.on)) if type(item) is Member else item for item in items
                 ]
                 pending.append((len(items), pool.submit(_worker_chunk, first_row, sent, job)))
                 while len(pending) >= processes * _IN_FLIGHT_PER_WORKER:

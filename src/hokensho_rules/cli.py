@@ -38,16 +38,15 @@ from .columns import (
     parse_date,
     parse_row,
 )
-from .decisions import Lang
+from .render.words import Lang
 from .errors import DecisionError, RuleFileError
 from .facts import Member
 from .files import Summary, evaluate_file, read_members
-from .mailing import plan_mailing
-from .outcomes import RowError, evaluator_for
-from .rulebook.book import Rulebook
+from .mailing import MAILING_QUESTION
+from .evaluation.outcomes import RowError, evaluator_for
+from .book import Rulebook, compare, plan_mailing
 from .rulebook.loader import available_packs, rules_dir
 from .rulebook.schema import ParamRef
-from .whatif import compare
 
 __all__ = ["main", "static_checks"]
 
@@ -340,46 +339,40 @@ def timeline(source: str, member_id: str, start: date, end: date, output: str | 
 @main.command()
 @click.argument("source", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--on", "on", type=DATE, required=True, help="The day the mailing leaves (its parameters apply).")
-@click.option("--when", "selection", default="notice.status=to_send", show_default=True,
-              help="Mail the members whose answer is this (QUESTION=OUTCOME[,OUTCOME…]) on --on.")
+@click.option("--mailing", "which", default="initial", show_default=True,
+              help="The mailing to plan: an outcome of notice.mailing (initial, later_batch, on_enrolment).")
 @click.option("--output", "-o", help="Write one row per envelope (.csv or .jsonl) instead of the summary.")
 @_LANG
 @_input_options
 @_rulebook_options
-def mailing(source: str, on: date, selection: str, output: str | None, lang: Lang, encoding: str | None,
+def mailing(source: str, on: date, which: str, output: str | None, lang: Lang, encoding: str | None,
             input_format: str | None, packs: str | None, rules_root: Path | None) -> None:
-    """Plan the mailing of the eligibility notices: envelopes per household, parcels per
-    employer (ML-1 … ML-3), for the members the rules say are to be sent one.
+    """Plan one mailing of the eligibility notices: envelopes per household, parcels per
+    employer (ML-1 … ML-3), for exactly the members the rules assign to it; the summary
+    counts the others, by the mailing they belong to.
 
-    The plan groups the chosen members by employer and household, so they are held in
-    memory (every member is read and evaluated one by one, in this process).
+    The plan groups the members by employer and household, so they are held in memory
+    (every member is read and evaluated one by one, in this process).
 
     \b
     Example:
-      hokensho-rules mailing members.csv --on 2024-10-01 --when notice.mailing=initial -o envelopes.csv
+      hokensho-rules mailing members.csv --on 2024-10-23 --mailing initial -o envelopes.csv
     """
-    question, _, wanted = selection.partition("=")
     book = _book(packs, rules_root)
-    if question not in book.questions or not wanted:
-        raise click.BadParameter(f"{selection!r}: write QUESTION=OUTCOME, e.g. notice.status=to_send", param_hint="--when")
-    outcomes = {o.strip() for o in wanted.split(",")}
-    unknown = outcomes - set(book.questions[question].outcomes)
-    if unknown:
-        raise click.BadParameter(f"{', '.join(sorted(unknown))} is not an outcome of {question}: "
-                                 f"{', '.join(book.questions[question].outcomes)}", param_hint="--when")
-    evaluator = evaluator_for(book)
+    if which not in book.questions[MAILING_QUESTION].outcomes:
+        raise click.BadParameter(f"{which!r} is not a mailing: {', '.join(book.questions[MAILING_QUESTION].outcomes)}",
+                                 param_hint="--mailing")
     errors: list[RowError] = []
-    chosen = []
+    decided = []
     for member in _members(source, input_format, encoding, errors):
         try:
-            answers, _ = evaluator.answers(member, on)
+            book.trace(member, on, questions=(MAILING_QUESTION,))
         except DecisionError as error:
             errors.append(RowError(0, member.id, str(error), type(error).__name__))
             click.echo(str(error), err=True)
             continue
-        if answers[question].outcome in outcomes:
-            chosen.append(member)
-    plan = plan_mailing(chosen, book, on=on)
+        decided.append(member)
+    plan = plan_mailing(decided, book, on=on, mailing=which)
     if output:
         _write_rows(plan.to_rows(), output)
     else:

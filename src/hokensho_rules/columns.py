@@ -39,8 +39,8 @@ from pydantic import BaseModel, ValidationError
 
 from .calendar import WarekiError, parse_wareki
 from .facts import Member
-from .flat import FACT_TYPES
-from .outcomes import RowError
+from .record import FACT_TYPES
+from .evaluation.outcomes import RowError
 
 __all__ = [
     "COLUMNS",

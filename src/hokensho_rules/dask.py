@@ -29,7 +29,7 @@ import dask.dataframe as dd
 import pandas as pd
 
 from .frames import _frame, evaluate_frame
-from .rulebook.book import Rulebook, loaded_rulebook
+from .book import Rulebook, loaded_rulebook
 from .shapes import ShapeName, shape_named
 
 __all__ = ["evaluate_dataframe"]

@@ -1,46 +1,27 @@
-"""What an evaluation returns: a Decision of one Verdict per question."""
+"""What an evaluation returns: a Decision of one Verdict per question, and why.
+
+A Decision is a trace (``evaluation.trace``) with the law it was decided under: plain
+data that carries everything its explanation needs, so neither the explanation nor
+its text needs the Rulebook back.
+"""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Self, TypeVar
 
-from .calendar import WarekiError, format_wareki
-from .flat import SITUATION, Scalar
+from .evaluation.trace import Trace, Verdict
 from .privacy import shown
+from .record import FACT_TYPES, SITUATION, Value, decode
+from .rulebook.conditions import all_conditions, first_failing, referenced_keys
+from .rulebook.law import Law
 from .rulebook.schema import Condition, Rule
 
-if TYPE_CHECKING:
-    from .rulebook.book import Rulebook
+__all__ = ["Decision", "Explanation", "NotApplied", "Presentations", "Rows", "Verdict", "decoded"]
 
-__all__ = ["Decision", "Explanation", "Lang", "NotApplied", "Presentations", "Rows", "Verdict", "check_lang", "show_date"]
-
-
-Lang = Literal["ja", "en"]
 R = TypeVar("R")
-
-
-def check_lang(lang: object) -> None:
-    """Raise ``ValueError`` unless ``lang`` is one of the languages texts are written in."""
-    if lang not in ("ja", "en"):
-        raise ValueError(f"lang must be 'ja' or 'en', got {shown(lang)}")
-
-
-def show_date(day: date, lang: Lang) -> str:
-    """A date as a reader of ``lang`` writes it: 令和 in Japanese, ISO in English.
-
-    A date before the first era of ``rules/eras.yaml`` has no wareki: it is shown in ISO
-    form rather than failing the whole text it is part of.
-    """
-    if lang == "ja":
-        try:
-            return format_wareki(day)
-        except WarekiError:
-            return day.isoformat()
-    return day.isoformat()
 
 
 class Rows(Sequence[R]):
@@ -63,36 +44,6 @@ class Rows(Sequence[R]):
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
-    """The answer to one question: its outcome, the data it carries, and why."""
-
-    question: str
-    outcome: str
-    data: Mapping[str, date | str]
-    rule: Rule
-    concurring: tuple[Rule, ...] = ()
-    overridden: tuple[Rule, ...] = ()
-
-    @property
-    def rule_id(self) -> str:
-        """Id of the deciding rule, e.g. ``"PC-3"``."""
-        return self.rule.id
-
-    def to_dict(self) -> dict[str, Any]:
-        """The verdict as JSON-ready data (dates as ISO strings)."""
-        return {
-            "question": self.question,
-            "outcome": self.outcome,
-            "data": {k: v.isoformat() if isinstance(v, date) else v for k, v in self.data.items()},
-            "rule_id": self.rule.id,
-            "implements": list(self.rule.implements),
-            "citation": {"source": self.rule.citation.source, "sections": list(self.rule.citation.sections)},
-            "concurring": [r.id for r in self.concurring],
-            "overridden": [r.id for r in self.overridden],
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class NotApplied:
     """A rule of the question that did not apply, and the first condition that failed."""
 
@@ -102,10 +53,11 @@ class NotApplied:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """Why a question got its answer: matched facts, overridden and non-applying rules."""
+    """Why a question got its answer: the facts the deciding rule matched (name → value,
+    None when unknown), and every other rule of the question that did not apply."""
 
     verdict: Verdict
-    matched: tuple[tuple[str, date | Scalar | None], ...]
+    matched: tuple[tuple[str, date | Value | None], ...]
     not_applied: tuple[NotApplied, ...]
 
 
@@ -121,41 +73,55 @@ _PickledVerdict = tuple[str, str, dict[str, "date | str"], str, tuple[str, ...],
 
 
 def _rebuild_decision(
-    member_id: str, on: date, verdicts: tuple[_PickledVerdict, ...], fact: dict[str, Scalar], rulebook: Rulebook
+    member_id: str, on: date, verdicts: tuple[_PickledVerdict, ...], record: dict[str, Value], law: Law, cls: type[Decision]
 ) -> Decision:
-    """A pickled Decision again, its verdicts' rules taken from the (per-process) Rulebook."""
-    rules = rulebook.rules
-    return Decision(
+    """A pickled Decision again, its verdicts' rules taken from the (per-process) law."""
+    rules = law.rules
+    return cls(
         member_id, on,
         {q: Verdict(q, outcome, data, rules[rule], tuple(rules[r] for r in agree), tuple(rules[r] for r in over))
          for q, outcome, data, rule, agree, over in verdicts},
-        fact, rulebook,
+        record, law,
     )
+
+
+def decoded(name: str, value: Value | None) -> date | Value | None:
+    """A record's value of the fact (or outcome, or datum) ``name``, as the rules speak of it."""
+    if value is None:
+        return None
+    # Outcomes and their data, the only other things read, hold texts or dates.
+    return decode(value, FACT_TYPES[name].kind if name in FACT_TYPES else "date")
 
 
 @dataclass(frozen=True)
 class Decision(Mapping[str, Verdict]):
     """Every question's verdict for one member on one date.
 
-    Index it by question id (``decision["paper_card.usable"].outcome``); explanations
-    are computed on demand from the same facts the engine saw.
+    Index it by question id (``decision["paper_card.usable"].outcome``). ``record`` is
+    what the engine saw; ``law`` is what the verdicts were decided under (titles,
+    labels, citations). Explanations are computed on demand from the two.
     """
 
     member_id: str
     on: date
     verdicts: Mapping[str, Verdict]
-    fact: Mapping[str, Scalar] = field(repr=False)
-    rulebook: Rulebook = field(repr=False)
+    record: Mapping[str, Value] = field(repr=False)
+    law: Law = field(repr=False)
+
+    @classmethod
+    def of(cls, trace: Trace, law: Law) -> Self:
+        """The decision of one evaluation's trace."""
+        return cls(trace.member_id, trace.on, trace.verdicts, trace.record, law)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Verdicts travel as rule ids, not as copies of the rules: the Rulebook pickles
-        # by reference (its packs and root) and the rules are looked up in it again.
+        # Verdicts travel as rule ids, not as copies of the rules: the law pickles by
+        # reference (its packs and root) and the rules are looked up in it again.
         verdicts = tuple(
             (v.question, v.outcome, dict(v.data), v.rule.id, tuple(r.id for r in v.concurring),
              tuple(r.id for r in v.overridden))
             for v in self.verdicts.values()
         )
-        return (_rebuild_decision, (self.member_id, self.on, verdicts, dict(self.fact), self.rulebook))
+        return (_rebuild_decision, (self.member_id, self.on, verdicts, dict(self.record), self.law, type(self)))
 
     def __getitem__(self, question: str) -> Verdict:
         try:
@@ -179,29 +145,36 @@ class Decision(Mapping[str, Verdict]):
 
         Needs a decision made with ``situation=``; raises ``ValueError`` otherwise.
         """
-        questions = self.rulebook.questions
-        shown = [v for q, v in self.verdicts.items() if questions[q].requires == SITUATION]
-        if not shown:
+        questions = self.law.questions
+        asked = [v for q, v in self.verdicts.items() if questions[q].requires == SITUATION]
+        if not asked:
             raise ValueError(
                 f"member {self.member_id} on {self.on.isoformat()}: evaluate with situation=hr.Situation(...) "
                 "to ask what an institution accepts"
             )
         return Presentations(
-            tuple(v for v in shown if v.outcome == "accepted"),
-            tuple(v for v in shown if v.outcome != "accepted"),
+            tuple(v for v in asked if v.outcome == "accepted"),
+            tuple(v for v in asked if v.outcome != "accepted"),
         )
 
     def explanation(self, question: str) -> Explanation:
-        """The structured explanation of one question's verdict."""
-        from .explain import explain_verdict
+        """Why ``question`` got its answer: the facts its deciding rule matched, and for
+        every other rule of the question the first condition that failed.
 
-        return explain_verdict(self, self[question])
-
-    def explain(self, lang: Lang = "ja") -> str:
-        """The whole decision as text a member-services clerk can read."""
-        from .explain import render_decision
-
-        return render_decision(self, lang)
+        Conditions are evaluated in Python on the very record the engine saw; the tests
+        check on generated members that the two agree rule by rule.
+        """
+        verdict = self[question]
+        params = self.law.params_on(self.on)
+        matched: dict[str, date | Value | None] = {}
+        for condition in all_conditions(verdict.rule):
+            for name, key in referenced_keys(condition):
+                matched.setdefault(name, decoded(name, self.record.get(key)))
+        others = [r for r in self.law.rules.values() if r.question == question and r is not verdict.rule]
+        not_applied = tuple(
+            NotApplied(rule, failed) for rule in others if (failed := first_failing(rule, self.record, params)) is not None
+        )
+        return Explanation(verdict, tuple(matched.items()), not_applied)
 
     def to_dict(self) -> dict[str, Any]:
         """The decision as JSON-ready data."""
@@ -214,25 +187,3 @@ class Decision(Mapping[str, Verdict]):
     def __repr__(self) -> str:
         answers = ", ".join(f"{q}={v.outcome} [{v.rule_id}]" for q, v in self.verdicts.items())
         return f"Decision(member={self.member_id!r}, on={self.on.isoformat()}: {answers})"
-
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(str(cell))}</td>"
-                for cell in (
-                    q,
-                    v.outcome,
-                    ", ".join(f"{k}={val}" for k, val in v.data.items()),
-                    v.rule_id,
-                    v.rule.title.en,
-                )
-            )
-            + "</tr>"
-            for q, v in self.verdicts.items()
-        )
-        return (
-            f"<p>Member <b>{html.escape(self.member_id)}</b> on {self.on.isoformat()}</p>"
-            "<table><tr><th>question</th><th>outcome</th><th>data</th><th>rule</th><th>title</th></tr>"
-            f"{rows}</table>"
-        )

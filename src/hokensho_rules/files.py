@@ -31,8 +31,8 @@ from typing import IO, Any, Literal
 
 from .batch import DEFAULT_CHUNK, Result, TableRows, _evaluate_chunks
 from .columns import Header, SchemaError
-from .outcomes import RowError
-from .rulebook.book import Rulebook
+from .evaluation.outcomes import RowError
+from .book import Rulebook
 from .shapes import ColumnType, Shape, ShapeName, shape_named
 
 try:  # optional: the ``files`` extra

@@ -28,7 +28,7 @@ import pyarrow as pa
 from .batch import DEFAULT_CHUNK, Result, TableRows, _evaluate_chunks
 from .columns import Header
 from .files import _record_batch, arrow_schema
-from .rulebook.book import Rulebook
+from .book import Rulebook
 from .shapes import Shape, ShapeName, shape_named
 
 __all__ = ["evaluate_frame", "frame_rows", "to_frame"]

@@ -22,24 +22,24 @@ chosen mailing; the others are listed apart, each with the answer that left them
 from __future__ import annotations
 
 import functools
-import html
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from .decisions import Lang, Verdict, check_lang
+from .evaluation.evaluator import Evaluator
+from .evaluation.trace import Verdict
 from .facts import Member, membership
 from .privacy import shown
-from .rulebook.book import Rulebook
 from .rulebook.schema import Text
 
-__all__ = ["Envelope", "LeftOut", "MailingLimits", "MailingPlan", "Parcel", "RouteCounts", "plan_mailing"]
+__all__ = ["Envelope", "LeftOut", "MailingLimits", "MailingPlan", "Parcel", "RouteCounts", "plan_mailing", "route_counts"]
 
 # The question that assigns each member to a mailing (EN-1 … EN-4).
 MAILING_QUESTION = "notice.mailing"
+P = TypeVar("P", bound="MailingPlan")
 
 EnvelopeKind = Literal["household", "individual"]
 Packaging = Literal["non_standard_envelope", "box"]
@@ -176,9 +176,9 @@ class MailingPlan:
         result: dict[str | None, RouteCounts] = {}
         for employer, parcels in groupby(self.parcels, key=lambda p: p.employer):
             packed = tuple(parcels)
-            result[employer] = _route_counts([e for p in packed for e in p.envelopes], packed)
+            result[employer] = route_counts([e for p in packed for e in p.envelopes], packed)
         if self.direct:
-            result[None] = _route_counts(self.direct, ())
+            result[None] = route_counts(self.direct, ())
         return result
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -190,11 +190,6 @@ class MailingPlan:
         rows.extend(_row(e, n, None) for n, e in enumerate(self.direct, start=1))
         return rows
 
-    def render(self, lang: Lang = "ja") -> str:
-        """A text summary: totals, the rules applied, and one line per employer."""
-        check_lang(lang)
-        return "\n".join(_render_lines(self, lang))
-
     def __repr__(self) -> str:
         return (
             f"MailingPlan({self.mailing!r}, on={self.on.isoformat()}, members={self.members}, "
@@ -202,52 +197,28 @@ class MailingPlan:
             f"left_out={len(self.left_out)})"
         )
 
-    def _repr_html_(self) -> str:
-        head = "".join(f"<th>{h}</th>" for h in ("route", *RouteCounts.__slots__))
-        body = "".join(
-            f"<tr><td>{html.escape(route if route is not None else '(direct)')}</td>"
-            + "".join(f"<td>{getattr(c, f)}</td>" for f in RouteCounts.__slots__)
-            + "</tr>"
-            for route, c in self.counts().items()
-        )
-        return f"<p>{html.escape(repr(self))}</p><table><tr>{head}</tr>{body}</table>"
-
 
 def plan_mailing(
-    members: Iterable[Member], rulebook: Rulebook | None = None, *, on: date, mailing: str = "initial"
-) -> MailingPlan:
+    members: Iterable[Member], evaluator: Evaluator, *, on: date, mailing: str = "initial", cls: type[P] = MailingPlan  # type: ignore[assignment]
+) -> P:
     """Plan one mailing of the notices: envelopes for its members, packed per employer.
 
     ``mailing`` is an outcome of the question ``notice.mailing`` (``"initial"``,
     ``"later_batch"``, ``"on_enrolment"``); the plan holds exactly the members the
-    rules assign to it on ``on`` and lists the others in ``left_out`` with their answer.
-    ``on`` is also the day whose parameters apply (usually the day the mailing leaves);
-    it is required so that a plan never depends on the clock. ``rulebook`` defaults to
-    ``Rulebook.load()``.
-
-    Route: the member's employer, or direct mail from the insurer for a voluntary
-    continuation insured or a member with no employer (ML-3). Members sharing a route
-    and a household share an envelope when they are at most
-    ``household_envelope_max_members``, else each gets one (ML-1); a member with no
-    household is a household of one. An employer's envelopes go in one non-standard
-    envelope when at most ``parcel_envelope_max``, else in boxes of ``box_capacity``
-    filled in order (ML-2).
-
-    Raises TypeError for anything that is not a Member, ValueError naming a member id
-    given twice or a ``mailing`` that is no outcome of ``notice.mailing``.
+    rules assign to it on ``on`` and lists the others in ``left_out`` with their answer
+    (ruling X-15). ``on`` is also the day whose parameters apply (usually the day the
+    mailing leaves). See :func:`hokensho_rules.plan_mailing`.
     """
     day = _plan_day(on)
-    if rulebook is not None and not isinstance(rulebook, Rulebook):
-        raise TypeError(f"rulebook must be a hokensho_rules.Rulebook or None, got {type(rulebook).__name__}")
-    book = rulebook if rulebook is not None else Rulebook.load()
-    outcomes = book.questions[MAILING_QUESTION].outcomes
+    law = evaluator.law
+    outcomes = law.questions[MAILING_QUESTION].outcomes
     if mailing not in outcomes:
-        raise ValueError(f"mailing must be one of {', '.join(outcomes)}, got {mailing!r}")
-    limits = MailingLimits.from_params(book.params_on(day))
+        raise ValueError(f"mailing must be one of {', '.join(outcomes)}, got {shown(mailing)}")
+    limits = MailingLimits.from_params(law.params_on(day))
     mailed: list[Member] = []
     left_out: list[LeftOut] = []
     for member in membership(members):
-        verdict = book.evaluate(member, day, questions=(MAILING_QUESTION,))[MAILING_QUESTION]
+        verdict = evaluator.trace(member, day, questions=(MAILING_QUESTION,)).verdicts[MAILING_QUESTION]
         if verdict.outcome == mailing:
             mailed.append(member)
         else:
@@ -256,7 +227,7 @@ def plan_mailing(
     employers = {route: envelopes for route, envelopes in by_route.items() if route is not None}
     parcels = tuple(p for employer in sorted(employers) for p in _parcels(employer, employers[employer], limits))
     left_out.sort(key=lambda row: row.member_id)
-    return MailingPlan(day, mailing, limits, parcels, tuple(by_route.get(None, ())), tuple(left_out), outcomes)
+    return cls(day, mailing, limits, parcels, tuple(by_route.get(None, ())), tuple(left_out), outcomes)
 
 
 # --- input ------------------------------------------------------------------------
@@ -341,7 +312,7 @@ def _parcels(employer: str, envelopes: list[Envelope], limits: MailingLimits) ->
 
 # --- output -----------------------------------------------------------------------
 
-def _route_counts(envelopes: Sequence[Envelope], parcels: Sequence[Parcel]) -> RouteCounts:
+def route_counts(envelopes: Sequence[Envelope], parcels: Sequence[Parcel]) -> RouteCounts:
     household = sum(1 for e in envelopes if e.kind == "household")
     boxes = sum(1 for p in parcels if p.packaging == "box")
     return RouteCounts(
@@ -368,79 +339,3 @@ def _row(envelope: Envelope, number: int, parcel: Parcel | None) -> dict[str, An
         "parcels": parcel.of if parcel else None,
         "carrier": parcel.carrier if parcel else None,
     }
-
-
-_TEXT: dict[str, dict[str, str]] = {
-    "ja": {
-        "title": "資格情報のお知らせ 送付計画：{mailing}（{on} 時点の規定）",
-        "left_out": "この便の対象外 {n:,} 人：{reasons}",
-        "totals": "加入者 {members:,} 人・封筒 {envelopes:,} 通（世帯 {household:,} 通・個人 {individual:,} 通）",
-        "ml1": "ML-1: {max} 人までの世帯は 1 通にまとめ、{over} 人以上の世帯は全員個人ごとに封入",
-        "ml2": "ML-2: 事業所ごとに {parcel_max} 通までは定形外封筒、{over} 通以上は段ボール箱"
-        "（{box_mm} mm、1 箱 {box} 通まで）",
-        "ml3": "ML-3: 事業所経由、発送業者 {courier}",
-        "employers": "事業所経由 {n:,} 事業所: 定形外封筒 {non_standard:,}・段ボール箱 {boxes:,}",
-        "employer": "  {employer}: 加入者 {members:,} 人・封筒 {envelopes:,} 通 → {packing}",
-        "non_standard_envelope": "定形外封筒 1",
-        "box": "段ボール箱 {n}（{sizes} 通）",
-        "direct": "組合から本人へ直接送付（任意継続被保険者・事業所のない加入者、ML-3）: "
-        "加入者 {members:,} 人・封筒 {envelopes:,} 通",
-    },
-    "en": {
-        "title": "Mailing plan of the eligibility notices: {mailing} (rules in force on {on})",
-        "left_out": "Not in this mailing: {n:,} members: {reasons}",
-        "totals": "{members:,} members, {envelopes:,} envelopes ({household:,} household, {individual:,} individual)",
-        "ml1": "ML-1: a household of up to {max} shares one envelope; from {over} members each gets their own",
-        "ml2": "ML-2: per employer, up to {parcel_max} envelopes in one non-standard envelope, "
-        "from {over} in cardboard boxes ({box_mm} mm, up to {box} each)",
-        "ml3": "ML-3: through the employer, by the courier {courier}",
-        "employers": "Through employers: {n:,}; non-standard envelopes: {non_standard:,}, boxes: {boxes:,}",
-        "employer": "  {employer}: {members:,} members, {envelopes:,} envelopes → {packing}",
-        "non_standard_envelope": "one non-standard envelope",
-        "box": "boxes: {n} ({sizes} envelopes)",
-        "direct": "Mailed directly by the insurer (voluntary continuation insured, members without "
-        "an employer; ML-3): {members:,} members, {envelopes:,} envelopes",
-    },
-}
-
-
-def _render_lines(plan: MailingPlan, lang: Lang) -> list[str]:
-    text, limits, counts = _TEXT[lang], plan.limits, plan.counts()
-    employers = {k: c for k, c in counts.items() if k is not None}
-    everyone = _route_counts(plan.envelopes, plan.parcels)
-    lines = [
-        text["title"].format(on=plan.on.isoformat(), mailing=_outcome_label(plan, plan.mailing, lang)),
-        text["totals"].format(
-            members=everyone.members, envelopes=everyone.envelopes,
-            household=everyone.household_envelopes, individual=everyone.individual_envelopes,
-        ),
-        text["ml1"].format(max=limits.household_envelope_max_members, over=limits.household_envelope_max_members + 1),
-        text["ml2"].format(
-            parcel_max=limits.parcel_envelope_max, over=limits.parcel_envelope_max + 1,
-            box_mm=limits.box_dimensions_mm, box=limits.box_capacity,
-        ),
-        text["ml3"].format(courier=limits.courier),
-        text["employers"].format(n=len(employers), non_standard=everyone.non_standard_envelopes, boxes=everyone.boxes),
-    ]
-    for employer, parcels in groupby(plan.parcels, key=lambda p: p.employer):
-        c = employers[employer]
-        packing = _packing(text, tuple(parcels))
-        lines.append(text["employer"].format(employer=employer, members=c.members, envelopes=c.envelopes, packing=packing))
-    if None in counts:
-        lines.append(text["direct"].format(members=counts[None].members, envelopes=counts[None].envelopes))
-    if plan.left_out:
-        reasons = Counter(row.verdict.outcome for row in plan.left_out)
-        shown = ", ".join(f"{_outcome_label(plan, outcome, lang)} {n:,}" for outcome, n in reasons.most_common())
-        lines.append(text["left_out"].format(n=len(plan.left_out), reasons=shown))
-    return lines
-
-
-def _outcome_label(plan: MailingPlan, outcome: str, lang: Lang) -> str:
-    label = plan.labels.get(outcome)
-    return outcome if label is None else str(getattr(label, lang))
-
-
-def _packing(text: Mapping[str, str], parcels: Sequence[Parcel]) -> str:
-    if parcels[0].packaging == "non_standard_envelope":
-        return text["non_standard_envelope"]
-    return text["box"].format(n=len(parcels), sizes=" + ".join(str(len(p.envelopes)) for p in parcels))

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from .flat import FACT_TYPES, FactType
-from .outcomes import MemberResult, RowError
-from .rulebook.book import Rulebook
+from .record import FACT_TYPES, FactType
+from .evaluation.outcomes import MemberResult, RowError
+from .book import Rulebook
 from .rulebook.schema import FactRef, OutcomeDataRef, ParamRef
 
 __all__ = ["ACTION_COLUMNS", "LONG_COLUMNS", "ColumnType", "Shape", "actions_shape", "long_shape", "wide_shape"]

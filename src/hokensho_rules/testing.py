@@ -30,8 +30,8 @@ from .facts import (
     Requests,
     Situation,
 )
-from .rulebook.book import Rulebook
-from .timeline import rulebook_dates
+from .book import Rulebook
+from .evaluation.change_points import rulebook_dates
 
 __all__ = ["boundary_dates", "evaluation_dates", "members", "situations"]
 

@@ -6,21 +6,22 @@ one evaluation per change point, not one per day.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
-from .decisions import Lang, Rows, Verdict, check_lang, show_date
+from .decisions import Rows
+from .evaluation.evaluator import Evaluator
+from .evaluation.trace import Verdict
 from .facts import Member, membership
 from .privacy import shown
+from .rulebook.law import Law
+from .timeline import Interval, Timeline, build_timeline
 
-if TYPE_CHECKING:
-    from .rulebook.book import Rulebook
-    from .timeline import Interval, Timeline
+C = TypeVar("C", bound="Comparison")
 
-__all__ = ["Comparison", "Difference", "compare"]
+__all__ = ["Comparison", "Difference", "compare", "differences"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,20 +35,31 @@ class Difference:
     left: Verdict
     right: Verdict
 
+    @property
+    def data(self) -> dict[str, tuple[object, object]]:
+        """Each datum the two answers give differently: datum → (left value, right value)."""
+        keys = list(dict.fromkeys((*self.left.data, *self.right.data)))
+        return {k: (self.left.data.get(k), self.right.data.get(k)) for k in keys if self.left.data.get(k) != self.right.data.get(k)}
+
     def to_dict(self) -> dict[str, Any]:
         """The difference as JSON-ready data."""
+        def side(verdict: Verdict) -> dict[str, Any]:
+            return {"outcome": verdict.outcome, "rule_id": verdict.rule_id, "data": verdict.to_dict()["data"]}
+
         return {
             "member_id": self.member_id,
             "question": self.question,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
-            "left": {"outcome": self.left.outcome, "rule_id": self.left.rule_id},
-            "right": {"outcome": self.right.outcome, "rule_id": self.right.rule_id},
+            "left": side(self.left),
+            "right": side(self.right),
+            "data_differ": sorted(self.data),
         }
 
 
-def _key(verdict: Verdict) -> tuple[str, str]:
-    return verdict.outcome, verdict.rule_id
+def _key(verdict: Verdict) -> tuple[str, str, tuple[tuple[str, object], ...]]:
+    # Two answers differ by outcome, by deciding rule, or by their data (a deadline).
+    return verdict.outcome, verdict.rule_id, tuple(sorted(verdict.data.items()))
 
 
 def _runs(left: Sequence[Interval], right: Sequence[Interval]) -> Iterator[tuple[date, date, Verdict, Verdict]]:
@@ -89,65 +101,28 @@ def differences(left: Timeline, right: Timeline) -> list[Difference]:
 class Comparison(Rows[Difference]):
     """Every difference between two rulebooks for a membership over a period."""
 
-    left: Rulebook
-    right: Rulebook
+    left: Law
+    right: Law
     start: date
     end: date
     rows: tuple[Difference, ...]
 
-    def render(self, lang: Lang = "ja") -> str:
-        """The differences as text: when, which question, each side's answer and rule."""
-        check_lang(lang)
-        names = (_packs(self.left), _packs(self.right))
-        if lang == "ja":
-            head = f"{names[0]} と {names[1]} の違い（{show_date(self.start, lang)}〜{show_date(self.end, lang)}、{len(self)} 件）"
-        else:
-            head = f"{names[0]} vs {names[1]}, {show_date(self.start, lang)} to {show_date(self.end, lang)}: {len(self)} differences"
-        return "\n".join([head, *(_line(self, row, lang) for row in self.rows)])
-
     def __repr__(self) -> str:
-        return f"Comparison({_packs(self.left)} vs {_packs(self.right)}, {len(self.rows)} differences)"
-
-    def _repr_html_(self) -> str:
-        cells = ("member", "question", "from", "until", "left", "right")
-        head = "".join(f"<th>{c}</th>" for c in cells)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
-                r.member_id, r.question, r.start, r.end,
-                f"{r.left.outcome} ({r.left.rule_id})", f"{r.right.outcome} ({r.right.rule_id})",
-            )) + "</tr>"
-            for r in self.rows
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _packs(book: Rulebook) -> str:
-    return "+".join(book.packs)
-
-
-def _line(comparison: Comparison, row: Difference, lang: Lang) -> str:
-    question = comparison.right.questions[row.question]
-    sides = [
-        f"{getattr(book.questions[row.question].outcomes[v.outcome], lang)} [{v.rule_id}]"
-        for book, v in ((comparison.left, row.left), (comparison.right, row.right))
-    ]
-    span = f"{show_date(row.start, lang)}〜{show_date(row.end, lang)}" if lang == "ja" else f"{row.start} to {row.end}"
-    return f"{span} {row.member_id} {getattr(question.title, lang)}: {sides[0]} → {sides[1]}"
+        return f"Comparison({'+'.join(self.left.packs)} vs {'+'.join(self.right.packs)}, {len(self.rows)} differences)"
 
 
 def compare(
-    left: Rulebook, right: Rulebook, members: Member | Iterable[Member], start: date, end: date
-) -> Comparison:
+    left: Evaluator, right: Evaluator, members: Member | Iterable[Member], start: date, end: date,
+    *, cls: type[C] = Comparison,  # type: ignore[assignment]
+) -> C:
     """Which answers differ between ``left`` and ``right``, for whom, on which dates, and
-    because of which rules (each side's deciding rule).
+    because of which rules (each side's deciding rule) or data.
 
     ``members`` is one Member or an iterable of them; anything else is a TypeError, and
     a member id given twice a ValueError. ``start`` and ``end`` are dates, start first.
     """
-    from .rulebook.book import Rulebook
-
     for name, book in (("left", left), ("right", right)):
-        if not isinstance(book, Rulebook):
+        if not isinstance(book, Evaluator):
             raise TypeError(f"{name} must be a hokensho_rules.Rulebook, got {type(book).__name__}")
     # Checked here too, so that a bad period is an error even with no member to compare.
     for name, day in (("start", start), ("end", end)):
@@ -156,5 +131,8 @@ def compare(
     if start > end:
         raise ValueError(f"start must be on or before end, got start={start.isoformat()}, end={end.isoformat()}")
     people = [members] if isinstance(members, Member) else membership(members)
-    rows = [d for m in people for d in differences(left.timeline(m, start, end), right.timeline(m, start, end))]
-    return Comparison(left, right, start, end, tuple(rows))
+    rows = [
+        d for m in people
+        for d in differences(build_timeline(left, m, start, end), build_timeline(right, m, start, end))
+    ]
+    return cls(left.law, right.law, start, end, tuple(rows))

@@ -26,7 +26,7 @@ from types import ModuleType
 from typing import Any
 
 from ..errors import EngineError
-from ..flat import Scalar
+from ..record import Value
 
 __all__ = ["ENTRY_POINTS", "DurableRuleset"]
 
@@ -154,7 +154,7 @@ class DurableRuleset:
         self._release.atexit = False  # the process frees everything when it ends
         return handle
 
-    def fire(self, fact: Mapping[str, Scalar]) -> list[str]:
+    def fire(self, fact: Mapping[str, Value]) -> list[str]:
         """Names of the rules whose patterns ``fact`` satisfies, in firing order."""
         text = json.dumps(fact, ensure_ascii=False, separators=(",", ":"))
         with _LOCK:

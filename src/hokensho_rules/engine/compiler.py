@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..flat import data_key, fact_key, outcome_key
+from ..record import datum_key, fact_key, answer_key
 from ..rulebook.conditions import Params, all_conditions, operand_value
 from ..rulebook.schema import (
     AnyOf,
@@ -59,7 +59,7 @@ def _compare(condition: Compare, params: Params) -> list[Json]:
         right = (
             fact_key(operand.fact)
             if isinstance(operand, FactRef)
-            else data_key(operand.outcome, operand.data)
+            else datum_key(operand.outcome, operand.data)
         )
         terms.append(_exists(right))
         value: Any = {"$m": right}
@@ -76,7 +76,7 @@ def _terms(condition: Condition, params: Params) -> list[Json]:
     if isinstance(condition, AnyOf):
         return [{"$or": [_all(_terms(c, params)) for c in condition.any]}]
     if isinstance(condition, OutcomeIs):
-        key = outcome_key(condition.outcome)
+        key = answer_key(condition.outcome)
         options = [{key: value} for value in condition.is_]
         return [options[0] if len(options) == 1 else {"$or": options}]
     key = fact_key(condition.fact)

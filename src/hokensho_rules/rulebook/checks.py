@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import RuleFileError
-from ..flat import FACT_TYPES, FactType
+from ..record import FACT_TYPES, FactType
 from .conditions import in_force_conditions
 from .schema import (
     AnyOf,

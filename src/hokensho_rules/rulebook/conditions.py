@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import date
 
-from ..flat import Scalar, data_key, encode, fact_key, outcome_key
+from ..record import Value, datum_key, encode, fact_key, answer_key
 from .schema import (
     AnyOf,
     Compare,
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 Params = Mapping[str, date | int | str]
-Fact = Mapping[str, Scalar]
+Fact = Mapping[str, Value]
 
 
 def in_force_conditions(in_force: InForce) -> tuple[Compare, ...]:
@@ -51,19 +51,19 @@ def all_conditions(rule: Rule) -> tuple[Condition, ...]:
     return in_force_conditions(rule.in_force) + rule.when
 
 
-def operand_value(operand: object, fact: Fact, params: Params) -> Scalar | None:
+def operand_value(operand: object, fact: Fact, params: Params) -> Value | None:
     """The encoded value an operand stands for, or None when it is unknown."""
     if isinstance(operand, ParamRef):
         return encode(params[operand.param])
     if isinstance(operand, FactRef):
         return fact.get(fact_key(operand.fact))
     if isinstance(operand, OutcomeDataRef):
-        return fact.get(data_key(operand.outcome, operand.data))
+        return fact.get(datum_key(operand.outcome, operand.data))
     assert isinstance(operand, (date, bool, int, str))
     return encode(operand)
 
 
-def _compare(left: Scalar, operator: str, right: Scalar) -> bool:
+def _compare(left: Value, operator: str, right: Value) -> bool:
     if operator == "eq":
         return left == right
     if operator == "ne":
@@ -88,7 +88,7 @@ def holds(condition: Condition, fact: Fact, params: Params) -> bool:
     if isinstance(condition, Presence):
         return (fact_key(condition.fact) in fact) == condition.present
     if isinstance(condition, OutcomeIs):
-        return fact.get(outcome_key(condition.outcome)) in condition.is_
+        return fact.get(answer_key(condition.outcome)) in condition.is_
     assert isinstance(condition, AnyOf)
     return any(holds(c, fact, params) for c in condition.any)
 
@@ -107,9 +107,9 @@ def referenced_keys(condition: Condition) -> Iterator[tuple[str, str]]:
             if isinstance(ref, FactRef):
                 yield ref.fact, fact_key(ref.fact)
             elif isinstance(ref, OutcomeDataRef):
-                yield f"{ref.outcome}.{ref.data}", data_key(ref.outcome, ref.data)
+                yield f"{ref.outcome}.{ref.data}", datum_key(ref.outcome, ref.data)
     elif isinstance(condition, OutcomeIs):
-        yield condition.outcome, outcome_key(condition.outcome)
+        yield condition.outcome, answer_key(condition.outcome)
     else:
         for inner in condition.any:
             yield from referenced_keys(inner)

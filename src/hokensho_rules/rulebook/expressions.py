@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
 from ..calendar import civil_period_end, end_of_month_after, within_days_deadline
-from ..flat import Scalar, data_key, encode, fact_key
+from ..record import Value, datum_key, encode, fact_key
 from .conditions import Fact, Params
 from .schema import (
     DayAfter,
@@ -36,11 +36,11 @@ from .schema import (
 
 __all__ = ["Compiled", "compile_expr", "evaluate_expr"]
 
-Compiled = Callable[[Mapping[str, Scalar]], "date | str | None"]
+Compiled = Callable[[Mapping[str, Value]], "date | str | None"]
 _DAY = timedelta(days=1)
 
 
-def _as_value(value: Scalar | None) -> date | str | None:
+def _as_value(value: Value | None) -> date | str | None:
     # Texts stay texts, day numbers become dates; a flag is no datum.
     if isinstance(value, str):
         return value
@@ -56,7 +56,7 @@ def _count(value: int | ParamRef, params: Params) -> int:
 
 
 def _dated(inner: Compiled, then: Callable[[date], date]) -> Compiled:
-    def run(fact: Mapping[str, Scalar]) -> date | None:
+    def run(fact: Mapping[str, Value]) -> date | None:
         day = inner(fact)
         return then(day) if isinstance(day, date) else None
 
@@ -69,13 +69,13 @@ def compile_expr(expr: Expr, params: Params) -> Compiled:
         constant = _as_value(encode(params[expr.param]))
         return lambda fact: constant
     if isinstance(expr, (FactRef, OutcomeDataRef)):
-        key = fact_key(expr.fact) if isinstance(expr, FactRef) else data_key(expr.outcome, expr.data)
+        key = fact_key(expr.fact) if isinstance(expr, FactRef) else datum_key(expr.outcome, expr.data)
         return lambda fact: _as_value(fact.get(key))
     if isinstance(expr, (MinOf, MaxOf)):
         items = tuple(compile_expr(e, params) for e in (expr.min if isinstance(expr, MinOf) else expr.max))
         pick = min if isinstance(expr, MinOf) else max
 
-        def extreme(fact: Mapping[str, Scalar]) -> date | None:
+        def extreme(fact: Mapping[str, Value]) -> date | None:
             known = [v for v in (item(fact) for item in items) if isinstance(v, date)]
             return pick(known) if known else None
 
@@ -97,7 +97,7 @@ def compile_expr(expr: Expr, params: Params) -> Compiled:
     if isinstance(expr, OnOrAfter):
         day_of, bound_of = compile_expr(expr.on_or_after.date, params), compile_expr(expr.on_or_after.from_, params)
 
-        def kept(fact: Mapping[str, Scalar]) -> date | None:
+        def kept(fact: Mapping[str, Value]) -> date | None:
             day, bound = day_of(fact), bound_of(fact)
             return day if isinstance(day, date) and isinstance(bound, date) and day >= bound else None
 

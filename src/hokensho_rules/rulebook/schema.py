@@ -389,6 +389,7 @@ class Question(_Schema):
     data: dict[str, Label] = Field(
         default_factory=dict, description="Every datum its outcomes may carry, with labels (and those of text values)."
     )
+    headline: bool = Field(default=False, description="Shown in a clerk's summary of a decision, whatever its answer.")
     requires: str | None = Field(
         default=None,
         description="A document fact (e.g. ``situation``) without which the question is not asked.",

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..errors import ConflictError, GapError
-from .schema import Rule
+from ..rulebook.schema import Rule
 
 __all__ = ["Resolution", "resolve", "standing_rules"]
 

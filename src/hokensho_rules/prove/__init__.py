@@ -85,7 +85,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..book import Rulebook
-from ..loader import SEED_PACK, available_packs, rules_dir
+from ..rulebook.loader import SEED_PACK, available_packs, rules_dir
 from ._report import Failure, ProofReport, QuestionProof
 
 __all__ = [

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from ..schema import Condition
+from ..rulebook.schema import Condition
 
 __all__ = ["DOMAIN", "ORDERED"]
 

@@ -17,15 +17,16 @@ from typing import Any
 
 import z3
 
-from ...errors import ConflictError, DecisionError, GapError
-from ...facts import Situation
-from ...flat import SITUATION
+from ..errors import ConflictError, DecisionError, GapError
+from ..facts import Situation
+from ..record import SITUATION
 from ..book import Rulebook
-from ..checks import _questions_read
-from ..conditions import all_conditions, first_failing, referenced_keys
-from ..loader import SEED_PACK, pack_files, read_rule_file
-from ..resolve import resolve
-from ..schema import Question, Rule
+from ..rulebook.checks import _questions_read
+from ..rulebook.conditions import all_conditions, first_failing, referenced_keys
+from ..rulebook.law import Law
+from ..rulebook.loader import SEED_PACK, pack_files, read_rule_file
+from ..evaluation.resolve import resolve
+from ..rulebook.schema import Question, Rule
 from ._calendar import Z
 from ._encode import Encoding
 from ._model import build_member
@@ -259,7 +260,7 @@ def _confirm(
         return False, f"Rulebook.evaluate does not ask {question}"
     verdict = decision[question]
     params = book.params_on(on)
-    fired = [r.id for r in book.rules.values() if r.question == question and first_failing(r, decision.fact, params) is None]
+    fired = [r.id for r in book.rules.values() if r.question == question and first_failing(r, decision.record, params) is None]
     return False, (
         f"Rulebook.evaluate answers {verdict.outcome!r} by {verdict.rule_id}; "
         f"rules that fired: {', '.join(fired) or 'none'} (the prover's encoding disagrees: please report)"
@@ -285,7 +286,7 @@ def _isolated(book: Rulebook, question: str) -> Rulebook:
                 "questions": tuple(_unclosed(q, keep) for q in rule_file.questions if q.id in keep),
                 "rules": tuple(r for r in rule_file.rules if r.question in keep),
             })))
-    return Rulebook(files, book.packs)
+    return Rulebook(Law(files, book.packs))
 
 
 def _unclosed(question: Question, keep: set[str]) -> Question:
@@ -299,7 +300,7 @@ def _unclosed(question: Question, keep: set[str]) -> Question:
 
 
 def prove_rulebook(book: Rulebook, *, max_failures: int, timeout_ms: int, regions: bool) -> ProofReport:
-    """Prove every question of ``book``; see :func:`hokensho_rules.rulebook.prove.prove`."""
+    """Prove every question of ``book``; see :func:`hokensho_rules.prove.prove`."""
     start = time.perf_counter()
     prover = _Prover(book, max_failures=max_failures, timeout_ms=timeout_ms, regions=regions)
     encoded = time.perf_counter() - start

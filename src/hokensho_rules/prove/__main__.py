@@ -1,4 +1,4 @@
-"""``python -m hokensho_rules.rulebook.prove``: prove rulebooks, print the reports, exit 1 if any fails.
+"""``python -m hokensho_rules.prove``: prove rulebooks, print the reports, exit 1 if any fails.
 
 Without ``--packs``, every shipped rulebook is proved: the seed alone, the seed with
 each amendment pack, and all packs. Exit status: 0 all proved, 1 some not proved,
@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from ...errors import RuleFileError
+from ..errors import RuleFileError
 from ..book import Rulebook
 from . import ProofReport, ProverUnavailable, prove, shipped_rulebooks
 
@@ -20,7 +20,7 @@ from . import ProofReport, ProverUnavailable, prove, shipped_rulebooks
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m hokensho_rules.rulebook.prove",
+        prog="python -m hokensho_rules.prove",
         description="Prove that every question of a rulebook has exactly one answer for every member and date.",
     )
     parser.add_argument("--packs", action="append", metavar="A,B,…",

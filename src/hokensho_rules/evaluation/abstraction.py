@@ -23,9 +23,9 @@ import bisect
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
-from .flat import Scalar, data_key, fact_key, outcome_key
-from .rulebook.conditions import Params, all_conditions, operand_value
-from .rulebook.schema import (
+from ..record import Value, datum_key, fact_key, answer_key
+from ..rulebook.conditions import Params, all_conditions, operand_value
+from ..rulebook.schema import (
     AnyOf,
     Compare,
     Condition,
@@ -38,7 +38,7 @@ from .rulebook.schema import (
 
 __all__ = ["KeyFunction", "abstraction_key"]
 
-KeyFunction = Callable[[Mapping[str, Scalar]], Hashable]
+KeyFunction = Callable[[Mapping[str, Value]], Hashable]
 
 
 class _Mark:
@@ -71,7 +71,7 @@ class _Reads:
         self.numbers.setdefault(name, set())
         self.others.setdefault(name, set())
 
-    def constant(self, name: str, value: Scalar) -> None:
+    def constant(self, name: str, value: Value) -> None:
         self.key(name)
         if type(value) is int:
             self.numbers[name].add(value)
@@ -84,7 +84,7 @@ class _Reads:
                 self.condition(inner, params)
         elif isinstance(condition, OutcomeIs):
             for value in condition.is_:
-                self.constant(outcome_key(condition.outcome), value)
+                self.constant(answer_key(condition.outcome), value)
         elif isinstance(condition, Presence):
             self.key(fact_key(condition.fact))
         else:
@@ -93,7 +93,7 @@ class _Reads:
             self.key(left)
             operand = condition.operand
             if isinstance(operand, (FactRef, OutcomeDataRef)):
-                right = fact_key(operand.fact) if isinstance(operand, FactRef) else data_key(operand.outcome, operand.data)
+                right = fact_key(operand.fact) if isinstance(operand, FactRef) else datum_key(operand.outcome, operand.data)
                 self.key(right)
                 self.pairs.add((left, right))
             else:

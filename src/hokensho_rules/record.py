@@ -1,10 +1,13 @@
-"""The flat fact: one dict per member and date, the single form both the engine and the
-explanations read, so the two can never see different inputs.
+"""The record: a member's facts on one date as one flat dict, the single form both the
+engine and the explanations read, so the two can never see different inputs.
 
 Names in rule files are dotted (``member.loss_on``, ``paper_card.issued_on``); in the
-flat fact they become keys of ``[a-z0-9_]`` (``member__loss_on``). Dates are day numbers
-(``date.toordinal``), a sub-document that is held is ``True``, an unknown value is
-absent. Outcomes of questions decided in earlier strata are added under ``q__`` keys.
+record they become keys of ``[a-z0-9_]`` (``member__loss_on``). A :data:`Value` is what
+a key holds: dates as day numbers (``date.toordinal``), a held document as ``True``,
+flags and texts as they are; an unknown value is absent. The answers of questions
+decided in earlier strata are added under ``answer__`` keys
+(``answer__paper_card__usable``, and ``answer__paper_card__usable__usable_until`` for a
+datum).
 """
 
 from __future__ import annotations
@@ -24,15 +27,17 @@ __all__ = [
     "FACT_TYPES",
     "SITUATION",
     "FactType",
-    "data_key",
+    "Value",
+    "answer_key",
+    "datum_key",
     "decode",
     "encode",
     "fact_key",
-    "flatten",
-    "outcome_key",
+    "to_record",
 ]
 
-Scalar = int | bool | str
+Value = int | bool | str
+"""What one key of a record holds."""
 # The fact holding an institution's counter; questions about it name it in ``requires``.
 SITUATION = "situation"
 
@@ -46,30 +51,30 @@ class FactType:
 
 
 def fact_key(name: str) -> str:
-    """The flat key of a dotted fact name."""
+    """The record's key of a dotted fact name."""
     return name.replace(".", "__")
 
 
 @functools.cache  # pure, and called for every question of every member
-def outcome_key(question: str) -> str:
-    """The flat key holding a question's outcome for later strata."""
-    return "q__" + question.replace(".", "__")
+def answer_key(question: str) -> str:
+    """The record's key holding a question's outcome for later strata."""
+    return "answer__" + question.replace(".", "__")
 
 
 @functools.cache
-def data_key(question: str, datum: str) -> str:
-    """The flat key holding one datum of a question's outcome for later strata."""
-    return f"{outcome_key(question)}__{datum}"
+def datum_key(question: str, datum: str) -> str:
+    """The record's key holding one datum of a question's outcome for later strata."""
+    return f"{answer_key(question)}__{datum}"
 
 
-def encode(value: date | bool | int | str) -> Scalar:
+def encode(value: date | bool | int | str) -> Value:
     """A value as the engine compares it: dates become day numbers."""
     if isinstance(value, date):
         return value.toordinal()
     return value
 
 
-def decode(value: Scalar, kind: str) -> date | Scalar:
+def decode(value: Value, kind: str) -> date | Value:
     """Undo :func:`encode` for a fact of the given kind."""
     if kind == "date" and isinstance(value, int) and not isinstance(value, bool):
         return date.fromordinal(value)
@@ -123,15 +128,15 @@ _SUBMODELS = tuple(
 )
 
 
-def _put(out: dict[str, Scalar], prefix: str, model: BaseModel) -> None:
+def _put(out: dict[str, Value], prefix: str, model: BaseModel) -> None:
     for name, value in model.__dict__.items():
         if value is not None and not isinstance(value, BaseModel):
             out[f"{prefix}__{name}"] = encode(value)
 
 
-def flatten(member: Member, on: date, situation: Situation | None = None) -> dict[str, Scalar]:
-    """The flat fact of ``member`` on ``on`` (at an institution in ``situation``), no question answered yet."""
-    out: dict[str, Scalar] = {"type": "member", "id": member.id, "date": on.toordinal()}
+def to_record(member: Member, on: date, situation: Situation | None = None) -> dict[str, Value]:
+    """The record of ``member`` on ``on`` (at an institution in ``situation``), no question answered yet."""
+    out: dict[str, Value] = {"type": "member", "id": member.id, "date": on.toordinal()}
     _put(out, "member", member)
     documents: list[tuple[str, BaseModel | None]] = [(name, getattr(member, name)) for name in _SUBMODELS]
     for name, document in [*documents, (SITUATION, situation)]:

@@ -20,14 +20,14 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from .abstraction import KeyFunction, abstraction_key
-from .actions import needs
-from .errors import DecisionError
-from .facts import Member, Situation
-from .flat import Scalar, data_key, encode, flatten, outcome_key
-from .rulebook.book import Rulebook
-from .rulebook.expressions import Compiled, compile_expr
-from .rulebook.resolve import Resolution, resolve
-from .rulebook.schema import Rule, Text
+from ..rulebook.needs import needs
+from ..errors import DecisionError
+from ..facts import Member, Situation
+from ..record import Value, datum_key, encode, to_record, answer_key
+from .evaluator import Evaluator
+from ..rulebook.expressions import Compiled, compile_expr
+from .resolve import resolve
+from ..rulebook.schema import Rule, Text
 
 __all__ = [
     "ActionRow",
@@ -212,7 +212,7 @@ class _Plan(NamedTuple):
     """What answering a question with one deciding rule takes, prepared once per rule and epoch."""
 
     question: str
-    outcome_key: str
+    answer_key: str
     outcome: str
     rule: Rule
     # (datum, its compiled expression, its flat key); empty when the rule gives no data.
@@ -228,9 +228,9 @@ _Entry = tuple[tuple[str, "_Plan | None", tuple[Rule, ...]], ...]
 class _Program:
     """One compiled program (an epoch of parameter values) as the lean path walks it."""
 
-    def __init__(self, book: Rulebook, params: Mapping[str, date | int | str], cache_size: int):
+    def __init__(self, book: Evaluator, params: Mapping[str, date | int | str], cache_size: int):
         self.params = params
-        self.strata = book._program(params)
+        self.strata = book.program(params)
         self.keys: tuple[KeyFunction, ...] = tuple(abstraction_key(s.rules, params) for s in self.strata)
         self.cache: tuple[dict[Hashable, _Entry], ...] = tuple({} for _ in self.strata)
         self.cache_size = cache_size
@@ -239,9 +239,9 @@ class _Program:
     def plan(self, question: str, rule: Rule) -> _Plan:
         found = self.plans.get(rule.id)
         if found is None:
-            data = tuple((k, compile_expr(e, self.params), data_key(question, k)) for k, e in rule.data.items())
+            data = tuple((k, compile_expr(e, self.params), datum_key(question, k)) for k, e in rule.data.items())
             found = self.plans[rule.id] = _Plan(
-                question, outcome_key(question), rule.outcome, rule, data, (question, rule.outcome, rule.id, ())
+                question, answer_key(question), rule.outcome, rule, data, (question, rule.outcome, rule.id, ())
             )
         return found
 
@@ -255,8 +255,8 @@ class OutcomeEvaluator:
     distinct abstraction key once per stratum (see ``abstraction.py``).
     """
 
-    def __init__(self, book: Rulebook, *, cache: bool = True, cache_size: int = DEFAULT_CACHE_SIZE):
-        if not isinstance(book, Rulebook):
+    def __init__(self, book: Evaluator, *, cache: bool = True, cache_size: int = DEFAULT_CACHE_SIZE):
+        if not isinstance(book, Evaluator):
             raise TypeError(f"book must be a hokensho_rules.Rulebook, got {type(book).__name__}")
         if cache_size < 1:
             raise ValueError(f"cache_size must be at least 1, got {cache_size}")
@@ -269,11 +269,11 @@ class OutcomeEvaluator:
         # (question, outcome) → the action it calls for: its title and the datum holding its deadline.
         self._actions: dict[tuple[str, str], tuple[Text, str | None]] = {
             (q, name): (outcome.action.title, outcome.action.due)
-            for q, question in book.questions.items()
+            for q, question in book.law.questions.items()
             for name, outcome in question.outcomes.items()
             if outcome.action is not None
         }
-        self._order = {q: i for i, q in enumerate(book.questions)}
+        self._order = {q: i for i, q in enumerate(book.law.questions)}
 
     def _program(self, params: Mapping[str, date | int | str]) -> _Program:
         key = tuple(params.values())
@@ -284,7 +284,7 @@ class OutcomeEvaluator:
 
     def answers(
         self, member: Member, on: date, *, situation: Situation | None = None
-    ) -> tuple[dict[str, Answer], dict[str, Scalar]]:
+    ) -> tuple[dict[str, Answer], dict[str, Value]]:
         """Question id → Answer (in the rulebook's order of questions), and the final flat fact.
 
         Raises ConflictError/GapError as ``Rulebook.evaluate`` does, and TypeError for
@@ -295,19 +295,19 @@ class OutcomeEvaluator:
 
     def _packed(
         self, member: Member, on: date, situation: Situation | None
-    ) -> tuple[_PackedAnswers, dict[str, Scalar]]:
+    ) -> tuple[_PackedAnswers, dict[str, Value]]:
         # The answers as flat tuples (question, outcome, rule id, ((datum, encoded value), …)):
         # what a result is made of, travels as, and becomes objects from only when read.
         if not isinstance(member, Member):
             raise TypeError(f"member must be a hokensho_rules.Member, got {type(member).__name__}")
         if type(on) is not date:
             raise TypeError(f"on must be a datetime.date, got {on!r}")
-        fact = flatten(member, on, situation)
+        fact = to_record(member, on, situation)
         return self._packed_fact(member.id, on, fact), fact
 
-    def _packed_fact(self, member_id: str, on: date, fact: dict[str, Scalar]) -> _PackedAnswers:
-        """The packed answers of a flat fact (made by ``flatten`` for ``on``); adds the answers to ``fact``."""
-        params = self.book.params_on(on)
+    def _packed_fact(self, member_id: str, on: date, fact: dict[str, Value]) -> _PackedAnswers:
+        """The packed answers of a flat fact (made by ``to_record`` for ``on``); adds the answers to ``fact``."""
+        params = self.book.law.params_on(on)
         program = self._program(params)
         order = self._order
         slots: list[tuple[str, str, str, tuple[tuple[str, int | str], ...]] | None] = [None] * len(order)
@@ -334,29 +334,23 @@ class OutcomeEvaluator:
                     raise AssertionError(f"{question}: rules {[r.id for r in fired]} resolved after failing")
                 if not plan.data:
                     # Later strata read this answer from the fact itself, as in Rulebook.evaluate.
-                    fact[plan.outcome_key] = plan.outcome
+                    fact[plan.answer_key] = plan.outcome
                     slots[order[question]] = plan.packed
                     continue
                 data = tuple((datum, encode(value)) for datum, value in self._data(plan, fact, member_id, on))
-                fact[plan.outcome_key] = plan.outcome
+                fact[plan.answer_key] = plan.outcome
                 for datum, value in data:
-                    fact[data_key(question, datum)] = value
+                    fact[datum_key(question, datum)] = value
                 slots[order[question]] = (question, plan.outcome, plan.rule.id, data)
         return tuple(answer for answer in slots if answer is not None)
 
     def _resolution(self, question: str, fired: list[Rule], member_id: str, on: date) -> Rule | None:
         """The deciding rule among ``fired``, or None when they conflict or leave a gap."""
-        # The Rulebook's own cache of resolutions: one per set of fired rules.
-        resolutions = self.book._resolutions
-        key = (question, tuple(r.id for r in fired))
-        resolution: Resolution | None = resolutions.get(key)
-        if resolution is None:
-            try:
-                resolution = resolve(question, fired, member_id=member_id, on=on)
-            except DecisionError:
-                return None
-            resolutions[key] = resolution
-        return resolution.deciding
+        # The evaluator's own cache of resolutions: one per set of fired rules.
+        try:
+            return self.book.resolution(question, fired, member_id, on).deciding
+        except DecisionError:
+            return None
 
     def _entry(self, program: _Program, fired: Mapping[str, list[Rule]], member_id: str, on: date) -> _Entry:
         entry = []
@@ -367,7 +361,7 @@ class OutcomeEvaluator:
         return tuple(entry)
 
     @staticmethod
-    def _data(plan: _Plan, fact: Mapping[str, Scalar], member_id: str, on: date) -> list[tuple[str, date | str]]:
+    def _data(plan: _Plan, fact: Mapping[str, Value], member_id: str, on: date) -> list[tuple[str, date | str]]:
         # Every datum from the fact as it is before this answer's data are added, as Rulebook.evaluate does.
         data: list[tuple[str, date | str]] = []
         try:
@@ -390,7 +384,7 @@ class OutcomeEvaluator:
                 member_id, on, action.title.en, action.title.ja, due if isinstance(due, date) else None,
                 question, outcomes[question], rules[question], gap is not None,
             )
-            for question, action, due, gap in needs(self.book.questions, ((q, a.outcome, a.data) for q, a in answers.items()))
+            for question, action, due, gap in needs(self.book.law.questions, ((q, a.outcome, a.data) for q, a in answers.items()))
         )
 
     def result(self, row: int, member: Member, on: date, *, situation: Situation | None = None) -> MemberResult:
@@ -398,15 +392,15 @@ class OutcomeEvaluator:
         packed, _ = self._packed(member, on, situation)
         return self._result(row, member.id, on, packed)
 
-    def result_of_fact(self, row: int, member_id: str, on: date, fact: dict[str, Scalar]) -> MemberResult:
-        """The MemberResult of a member given as its flat fact on ``on`` (``flat.flatten``); adds to ``fact``."""
+    def result_of_fact(self, row: int, member_id: str, on: date, fact: dict[str, Value]) -> MemberResult:
+        """The MemberResult of a member given as its flat fact on ``on`` (``flat.to_record``); adds to ``fact``."""
         return self._result(row, member_id, on, self._packed_fact(member_id, on, fact))
 
     def _result(self, row: int, member_id: str, on: date, packed: _PackedAnswers) -> MemberResult:
         answered = {question: (outcome, rule_id) for question, outcome, rule_id, _ in packed}
         actions = tuple(
             (action.title.en, action.title.ja, due if isinstance(due, int) else None, question, *answered[question], gap is not None)
-            for question, action, due, gap in needs(self.book.questions, ((q, o, dict(data)) for q, o, _, data in packed))
+            for question, action, due, gap in needs(self.book.law.questions, ((q, o, dict(data)) for q, o, _, data in packed))
         )
         return _rebuild_result(row, member_id, on.toordinal(), packed, actions, None)
 
@@ -422,10 +416,10 @@ def _unpack_answers(packed: _PackedAnswers) -> dict[str, Answer]:
 _new_answer = tuple.__new__
 
 
-_EVALUATORS: weakref.WeakKeyDictionary[Rulebook, dict[bool, OutcomeEvaluator]] = weakref.WeakKeyDictionary()
+_EVALUATORS: weakref.WeakKeyDictionary[Evaluator, dict[bool, OutcomeEvaluator]] = weakref.WeakKeyDictionary()
 
 
-def evaluator_for(book: Rulebook, *, cache: bool = True) -> OutcomeEvaluator:
+def evaluator_for(book: Evaluator, *, cache: bool = True) -> OutcomeEvaluator:
     """The OutcomeEvaluator of ``book`` (one per Rulebook and cache setting, kept while the book lives)."""
     per_book = _EVALUATORS.setdefault(book, {})
     found = per_book.get(cache)

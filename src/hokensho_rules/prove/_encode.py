@@ -19,10 +19,10 @@ from datetime import date
 
 import z3
 
-from ...flat import FACT_TYPES
+from ..record import FACT_TYPES
 from ..book import Rulebook
-from ..conditions import all_conditions
-from ..schema import (
+from ..rulebook.conditions import all_conditions
+from ..rulebook.schema import (
     AnyOf,
     Compare,
     Condition,

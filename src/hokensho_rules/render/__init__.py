@@ -1,0 +1,16 @@
+"""Rendering: every result as text and HTML, in Japanese (default) or English.
+
+Above the results it renders: each public result class here is the result of
+``hokensho_rules.decisions``, ``.timeline``, ``.actions``, ``.mailing`` or ``.whatif``
+with its ``explain``/``render`` and ``_repr_html_`` added, so that results never need
+to know how they are shown. Words come from ``rules/`` (``words``); HTML is one table
+helper with one style (``html``).
+"""
+
+from .actions import ActionList
+from .decision import Decision
+from .mailing import MailingPlan
+from .timeline import Timeline
+from .whatif import Comparison
+
+__all__ = ["ActionList", "Comparison", "Decision", "MailingPlan", "Timeline"]
