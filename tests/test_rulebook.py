@@ -246,3 +246,14 @@ def test_a_fact_with_closed_values_has_a_label_for_each(rules_copy: Path) -> Non
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(hr.RuleFileError, match="'member.kind' has no label for its values dependant"):
         hr.Rulebook.load(["seed"], root=rules_copy)
+
+
+def test_a_title_quotes_legal_dates_from_parameters_in_force(book: hr.Rulebook, rules_copy: Path) -> None:
+    from hokensho_rules.render.words import rule_title
+
+    assert "{paper_card_abolished_on}" in book.rules["PC-1"].title.ja
+    assert rule_title(book.rules["PC-1"], book.law, date(2025, 1, 1), "ja").startswith("令和6年12月2日以降")
+    assert rule_title(book.rules["PC-1"], book.law, date(2025, 1, 1), "en").endswith("on or after 2024-12-02")
+    edit_rule(rules_copy, "paper_card.yaml", "PC-1", title={"ja": "{no_such_day}以降", "en": "from {no_such_day}"})
+    with pytest.raises(hr.RuleFileError, match="quotes no_such_day, not parameters"):
+        hr.Rulebook.load(["seed"], root=rules_copy)

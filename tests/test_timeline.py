@@ -205,10 +205,11 @@ def test_the_text_says_what_changes_when_and_why() -> None:
     assert ja.splitlines()[0] == "加入者 M1：令和6年10月1日から令和13年1月1日までの変化"
     line = next(x for x in ja.splitlines() if "令和7年12月2日　" in x)
     assert "健康保険証を使用できるか：使用できる → 使用できない" in line
-    assert "PC-3「令和7年12月2日以降、健康保険証は使用できない」" in line and "前: PC-2" in line
+    # The title quotes the transition's last day from the parameter, as 令和.
+    assert "PC-3「令和7年12月1日より後は、健康保険証は使用できない」" in line and "前: PC-2" in line
     en = timeline.render("en")
     assert "2025-12-02  Is the paper card usable: usable → not usable" in en
-    assert 'PC-3 "From 2025-12-02 no paper card is usable"; before: PC-2' in en
+    assert 'PC-3 "After 2025-12-01 no paper card is usable"; before: PC-2' in en
     assert len([x for x in en.splitlines() if x.startswith("  20")]) == 7
     with pytest.raises(ValueError, match="lang"):
         timeline.render("fr")  # type: ignore[arg-type]

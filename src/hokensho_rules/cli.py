@@ -38,7 +38,7 @@ from .columns import (
     parse_date,
     parse_row,
 )
-from .render.words import Lang
+from .render.words import Lang, rule_title
 from .errors import DecisionError, RuleFileError
 from .facts import Member
 from .files import Summary, evaluate_file, read_members
@@ -460,7 +460,7 @@ def rules_list(lang: Lang, packs: str | None, rules_root: Path | None) -> None:
     """
     book = _book(packs, rules_root)
     for rule in book.rules.values():
-        click.echo(f"{rule.id:<22} {rule.question:<40} {rule.outcome:<28} {getattr(rule.title, lang)}")
+        click.echo(f"{rule.id:<22} {rule.question:<40} {rule.outcome:<28} {rule_title(rule, book.law, date.max, lang)}")
 
 
 @rules.command(name="show")
@@ -492,7 +492,8 @@ def rules_show(rule_id: str, lang: Lang, packs: str | None, rules_root: Path | N
         return f"{exclusive}{value.param} ({values})"
 
     lines = [
-        f"{rule.id}: {getattr(rule.title, lang)}",
+        # The values a title quotes: the latest known (a rule file may date later values).
+        f"{rule.id}: {rule_title(rule, book.law, date.max, lang)}",
         f"  question: {rule.question} → {rule.outcome}",
         f"  implements: {', '.join(rule.implements)}",
         f"  in force: {bound(in_force.from_ or in_force.after, 'after ' if in_force.after else '')}"

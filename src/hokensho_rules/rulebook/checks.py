@@ -8,6 +8,7 @@ questions, so evaluation cannot fail for a reason visible in the rule files.
 from __future__ import annotations
 
 import graphlib
+import re
 from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,9 @@ from .schema import (
 )
 
 __all__ = ["check_exceptions", "check_rules", "questions_read_by", "strata"]
+
+# A title quotes a legal date as {parameter}: filled with the value in force when shown.
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
 class _Checker:
@@ -72,6 +76,10 @@ class _Checker:
                 rule, "outcome", f"{rule.outcome!r} is not an outcome of {rule.question}: "
                 f"{', '.join(question.outcomes)}"
             )
+        for lang, title in (("ja", rule.title.ja), ("en", rule.title.en)):
+            unknown = [name for name in _PLACEHOLDER.findall(title) if name not in self.parameters]
+            if unknown:
+                raise self.fail(rule, f"title.{lang}", f"quotes {', '.join(unknown)}, not parameters")
         cited = self.citation_problem(rule.citation)
         if cited:
             raise self.fail(rule, *cited)
