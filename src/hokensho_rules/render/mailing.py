@@ -9,7 +9,7 @@ from itertools import groupby
 from .. import mailing
 from ..mailing import Parcel, route_counts
 from . import html as html_
-from .words import Lang, check_lang, text
+from .words import Lang, check_lang, show_date, text
 
 __all__ = ["MailingPlan"]
 
@@ -53,7 +53,7 @@ def _render_lines(plan: mailing.MailingPlan, lang: Lang) -> list[str]:
     employers = {k: c for k, c in counts.items() if k is not None}
     everyone = route_counts(plan.envelopes, plan.parcels)
     lines = [
-        phrases["title"].format(on=plan.on.isoformat(), mailing=_outcome_label(plan, plan.mailing, lang)),
+        phrases["title"].format(on=show_date(plan.on, lang), mailing=_outcome_label(plan, plan.mailing, lang)),
         phrases["totals"].format(
             members=everyone.members, envelopes=everyone.envelopes,
             household=everyone.household_envelopes, individual=everyone.individual_envelopes,

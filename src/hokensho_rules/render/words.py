@@ -51,7 +51,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "yes": "yes", "no": "no", "held": "held", "not_held": "not held", "unknown": "not set",
         "or": ", or ", "and": "; ", "member": "Member", "on": "on", "source": "source",
         "decided": "rule", "because": "because", "set_aside": "set aside", "not_applied": "rules that did not apply",
-        "overdue": "overdue ({n} days)", "due_today": "due today", "days_left": "{n} days left",
+        "overdue": "days overdue: {n}", "due_today": "due today", "days_left": "days left: {n}",
         "more": "… {n} more rows", "no_deadline": "no deadline", "gap": "coverage gap",
     },
 }
@@ -110,9 +110,16 @@ def rule_title(rule: Rule, law: Law, on: date, lang: Lang) -> str:
 
 
 def citation(rule: Rule, law: Law, lang: Lang) -> str:
-    """Where a rule comes from: the source's title and the sections cited."""
+    """Where a rule comes from: the source's title and the sections cited.
+
+    In English only the sections' keys are shown: their finer pointers are headings of
+    Japanese documents (``§3 対象者`` is ``§3`` in English).
+    """
     source = law.sources[rule.citation.source]
-    return f"{text(source.title, lang)} {', '.join(rule.citation.sections)}".strip()
+    sections = rule.citation.sections if lang == "ja" else [
+        key for key in rule.citation.section_keys() if key.isascii() or key.startswith("§")
+    ]
+    return f"{text(source.title, lang)} {', '.join(sections)}".strip()
 
 
 def question_title(law: Law, question: str, lang: Lang) -> str:

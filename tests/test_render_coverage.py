@@ -1,0 +1,35 @@
+"""The rendering layer is exercised by its own tests: every line a clerk may read is run.
+
+The explanation goldens and the render tests are run again under coverage in a child
+process (so this process's imports do not count) and must reach every module of
+``hokensho_rules.render`` to at least 90 %.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("coverage")
+
+TESTS = Path(__file__).parent
+FLOOR = 90.0
+
+
+def test_render_modules_are_covered_by_their_tests(tmp_path: Path) -> None:
+    data, report = tmp_path / ".coverage", tmp_path / "coverage.json"
+    run = [sys.executable, "-m", "coverage", "run", f"--data-file={data}", "--source=hokensho_rules.render",
+           "-m", "pytest", "-q", "-p", "no:cacheprovider",
+           str(TESTS / "test_explanations.py"), str(TESTS / "test_render.py")]
+    subprocess.run(run, check=True, capture_output=True, cwd=tmp_path)
+    subprocess.run([sys.executable, "-m", "coverage", "json", f"--data-file={data}", "-o", str(report)],
+                   check=True, capture_output=True, cwd=tmp_path)
+    files = json.loads(report.read_text())["files"]
+    percent = {Path(name).name: f["summary"]["percent_covered"] for name, f in files.items()}
+    print(json.dumps(percent, indent=1))
+    low = {name: round(p, 1) for name, p in percent.items() if p < FLOOR}
+    assert percent and not low, f"render modules below {FLOOR}% line coverage: {low}"
