@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from fuzz_targets import (
     ALL,
     BASE_BOOK,
@@ -113,3 +114,16 @@ def test_the_parameters_cache_holds_one_entry_per_epoch_not_per_day() -> None:
         day = date(1, 1, 1) + timedelta(days=offset)
         assert book.params_on(day) == {name: p.value_on(day) for name, p in book.parameters.items()}
     assert len(book.law._params) <= len({v.since for p in book.parameters.values() for v in p.values}) + 1
+
+
+def test_a_rule_file_error_quoting_a_huge_value_stays_readable(tmp_path: Path) -> None:
+    # The fuzzer gave a citation a 65,537-character source: the message quoted it whole.
+    from fuzz_targets import base_rule_file
+
+    document = base_rule_file()
+    document["rules"][0]["citation"]["source"] = "x" * 65_537
+    (tmp_path / "seed").mkdir()
+    (tmp_path / "seed" / "x.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(hr.RuleFileError, match="rule F-1, field citation.source: unknown source") as caught:
+        hr.Rulebook.load(root=tmp_path)
+    assert len(str(caught.value)) < 1200 and "65,5" in str(caught.value)

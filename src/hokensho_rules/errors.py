@@ -15,6 +15,9 @@ __all__ = [
 ]
 
 
+_MESSAGE_LIMIT = 1000
+
+
 class HokenshoError(Exception):
     """Base of the errors of hokensho-rules."""
 
@@ -30,6 +33,9 @@ class RuleFileError(HokenshoError, ValueError):
         self.path = Path(path)
         self.rule_id = rule_id
         self.field = field
+        if len(message) > _MESSAGE_LIMIT:
+            # A message quotes what the file holds, which may be a text of any length.
+            message = f"{message[:_MESSAGE_LIMIT]}… ({len(message):,} characters)"
         where = str(self.path)
         if rule_id:
             where += f", rule {rule_id}"
