@@ -17,3 +17,20 @@ settings.load_profile("ci")
 @pytest.fixture(scope="session")
 def book() -> hr.Rulebook:
     return hr.Rulebook.load()
+
+
+# Figures a test measured, shown at the end of the run so CI reports them.
+REPORTS = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def report(request: pytest.FixtureRequest) -> list[str]:
+    return request.config.stash.setdefault(REPORTS, [])
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    lines = config.stash.get(REPORTS, [])
+    if lines:
+        terminalreporter.section("measured")
+        for line in lines:
+            terminalreporter.write_line(line)
