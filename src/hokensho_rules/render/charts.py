@@ -320,6 +320,7 @@ def action_months_chart(rows: actions.ActionList, lang: Lang = "ja", *, axis: Ax
         labels = [_tick_label(m, axis, lang) if m is not None else word("no_deadline", lang) for m in order]
         ax.set_xticks(range(len(order)), labels, rotation=30, ha="right", fontsize=8)
         ax.set_ylabel("件数" if lang == "ja" else "rows")
+        ax.margins(y=0.12)  # room for the totals above the bars
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
         title = (f"{show_date(rows.on, lang)} 時点の対応：期限の月ごと（{len(rows):,} 件、赤枠は期限超過）" if lang == "ja"
                  else f"Actions as of {rows.on}, by due month ({len(rows):,} rows; red outline: overdue)")
