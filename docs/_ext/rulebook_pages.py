@@ -99,8 +99,9 @@ def source_label(source: str, position: int | None = None) -> str:
 
 
 def page_of(path: Path) -> str:
-    """The page name of a rule file: ``paper_card`` for the seed's, the pack's name for an amendment."""
-    return path.stem if path.parent.name == "seed" else path.stem
+    """The page name of a rule file: ``paper_card`` for the seed's, the pack's name for an amendment
+    (the file's stem either way; :class:`Reference` refuses two files of one name)."""
+    return path.stem
 
 
 def _ref(label: str, shown: str) -> str:
@@ -205,6 +206,9 @@ class Reference:
             for target in rule.refines:
                 self.refined_by[target].append(rule.id)
         self.page: dict[str, str] = {rid: page_of(path) for rid, path in self.law.origin.items()}
+        names = [page_of(p) for p in self.files()]
+        if len(names) != len(set(names)):
+            raise ValueError(f"two rule files would share a reference page: {sorted(names)}")
 
     def written_rules(self) -> Mapping[str, Rule]:
         """Every rule as its file writes it (``Law.rules`` adds the exceptions refinements inherit)."""
