@@ -1,6 +1,6 @@
 """The rendering layer is exercised by its own tests: every line a clerk may read is run.
 
-The explanation goldens and the render tests are run again under coverage in a child
+The explanation goldens and the render, display, chart and reference tests are run again under coverage in a child
 process (so this process's imports do not count) and must reach every module of
 ``hokensho_rules.render`` to at least 90 %.
 """
@@ -18,13 +18,16 @@ pytest.importorskip("coverage")
 
 TESTS = Path(__file__).parent
 FLOOR = 90.0
+# The tests of the words, the HTML, the charts, and the rule reference (the law in words).
+SUITES = ("test_explanations.py", "test_render.py", "test_display.py", "test_charts.py",
+          "test_docs.py::test_the_reference_gives_every_rule_index_id_parameter_and_question_a_target")
 
 
 def test_render_modules_are_covered_by_their_tests(tmp_path: Path, report: list[str]) -> None:
     data, summary = tmp_path / ".coverage", tmp_path / "coverage.json"
     run = [sys.executable, "-m", "coverage", "run", f"--data-file={data}", "--source=hokensho_rules.render",
            "-m", "pytest", "-q", "-p", "no:cacheprovider",
-           str(TESTS / "test_explanations.py"), str(TESTS / "test_render.py")]
+           *(str(TESTS / name) for name in SUITES)]
     subprocess.run(run, check=True, capture_output=True, cwd=tmp_path)
     subprocess.run([sys.executable, "-m", "coverage", "json", f"--data-file={data}", "-o", str(summary)],
                    check=True, capture_output=True, cwd=tmp_path)

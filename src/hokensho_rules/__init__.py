@@ -26,7 +26,7 @@ Glossary (the words of the API):
 """
 
 from .actions import Action
-from .batch import TableRows, evaluate_many
+from .batch import Results, TableRows, evaluate_all, evaluate_many
 from .book import Rulebook, compare, plan_mailing
 from .columns import SchemaError
 from .decisions import Explanation, NotApplied, Presentations, Verdict
@@ -82,6 +82,7 @@ __all__ = [
     "Parcel",
     "Presentations",
     "Requests",
+    "Results",
     "RowError",
     "RuleFileError",
     "Rulebook",
@@ -91,6 +92,7 @@ __all__ = [
     "Timeline",
     "Verdict",
     "compare",
+    "evaluate_all",
     "evaluate_many",
     "plan_mailing",
 ]

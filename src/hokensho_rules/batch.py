@@ -38,9 +38,10 @@ from .facts import Member
 from .record import Value, to_record
 from .evaluation.outcomes import Answer, MemberResult, OutcomeEvaluator, RowError, evaluator_for
 from .render import Decision
+from .render.results import Results
 from .book import Rulebook
 
-__all__ = ["BatchItem", "Result", "TableRows", "default_processes", "evaluate_many"]
+__all__ = ["BatchItem", "Result", "Results", "TableRows", "default_processes", "evaluate_all", "evaluate_many"]
 
 Result = MemberResult | RowError
 """What :func:`evaluate_many` yields for each input row."""
@@ -252,6 +253,18 @@ def evaluate_many(
                                    progress=progress, decisions=decisions, cache=cache, transform=None,
                                    first_row=first_row):
         yield from result
+
+
+def evaluate_all(
+    members: Iterable[BatchItem] | TableRows, on: date, *, rulebook: Rulebook | None = None, **options: Any
+) -> Results:
+    """:func:`evaluate_many`, every result kept: a list that shows itself in Jupyter
+    (answers counted, each member's actions or error). For a membership that fits in
+    memory; stream a large one with :func:`evaluate_many`. ``options`` are those of
+    :func:`evaluate_many`.
+    """
+    book = rulebook if rulebook is not None else Rulebook.load()
+    return Results.collect(evaluate_many(members, on, rulebook=book, **options), book.law)
 
 
 def _evaluate_chunks(

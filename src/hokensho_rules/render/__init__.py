@@ -8,7 +8,7 @@ helper with one style (``html``).
 """
 
 from .actions import ActionList
-from .decision import Decision
+from .verdicts import Decision  # the Decision whose verdicts and presentations show themselves
 from .mailing import MailingPlan
 from .timeline import Timeline
 from .whatif import Comparison

@@ -7,7 +7,9 @@ from collections import Counter
 from .. import actions
 from ..privacy import shown
 from . import html as html_
+from .charts import Axis, Chart, action_months_chart  # matplotlib is imported only when a chart is drawn
 from .words import Lang, check_lang, show_date, text, word
+
 
 __all__ = ["ActionList"]
 
@@ -56,9 +58,19 @@ class ActionList(actions.ActionList):
             lines.append(word("more", lang, n=f"{len(self.rows) - len(listed):,}"))
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
+    def chart(self, lang: Lang = "ja", *, axis: Axis | None = None) -> Chart:
+        """Rows per due month, stacked by action (needs the ``charts`` extra; see
+        :func:`hokensho_rules.render.charts.action_months_chart`)."""
+        return action_months_chart(self, lang, axis=axis)
+
+    def html(self, lang: Lang = "ja", *, limit: int = html_.DEFAULT_ROWS) -> str:
+        """The list as an HTML table in ``"ja"`` or ``"en"``: at most ``limit`` rows, then how many more."""
+        lang = check_lang(lang)
         rows = (
-            (("warn", _due(row, "ja")) if row.overdue else _due(row, "ja"), row.member_id, _action(row, "ja"), row.verdict.rule_id)
+            (("warn", _due(row, lang)) if row.overdue else _due(row, lang), row.member_id, _action(row, lang), row.verdict.rule_id)
             for row in self.rows
         )
-        return html_.table(_heading(self, "ja"), _HEADERS["ja"], rows, "ja")
+        return html_.table(_heading(self, lang), _HEADERS[lang], rows, lang, limit=limit)
+
+    def _repr_html_(self) -> str:
+        return self.html("ja")

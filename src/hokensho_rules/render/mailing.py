@@ -48,6 +48,12 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
+_HTML: dict[str, tuple[tuple[str, ...], str]] = {
+    "ja": (("経路", "加入者", "封筒", "世帯封筒", "個人封筒", "定形外封筒", "段ボール箱"), "直接送付"),
+    "en": (("route", "members", "envelopes", "household", "individual", "non-standard envelopes", "boxes"), "direct"),
+}
+
+
 def _render_lines(plan: mailing.MailingPlan, lang: Lang) -> list[str]:
     phrases, limits, counts = _TEXT[lang], plan.limits, plan.counts()
     employers = {k: c for k, c in counts.items() if k is not None}
@@ -97,11 +103,16 @@ class MailingPlan(mailing.MailingPlan):
         """A text summary: totals, the rules applied, one line per employer, and who is left out."""
         return "\n".join(_render_lines(self, check_lang(lang)))
 
-    def _repr_html_(self) -> str:
-        headers = ("経路", "加入者", "封筒", "世帯封筒", "個人封筒", "定形外封筒", "段ボール箱")
+    def html(self, lang: Lang = "ja") -> str:
+        """Envelopes and parcels per route (each employer, then direct mail) as an HTML table."""
+        lang = check_lang(lang)
+        headers, direct = _HTML[lang]
         rows = (
-            (route if route is not None else "直接送付", c.members, c.envelopes, c.household_envelopes,
+            (route if route is not None else direct, c.members, c.envelopes, c.household_envelopes,
              c.individual_envelopes, c.non_standard_envelopes, c.boxes)
             for route, c in self.counts().items()
         )
-        return html_.table(_render_lines(self, "ja")[0], headers, rows, "ja")
+        return html_.table(_render_lines(self, lang)[0], headers, rows, lang)
+
+    def _repr_html_(self) -> str:
+        return self.html("ja")

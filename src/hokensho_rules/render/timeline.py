@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from .. import timeline
 from ..evaluation.trace import Verdict
 from ..rulebook.law import Law
 from . import html as html_
+from .charts import Axis, Chart, timeline_chart  # matplotlib is imported only when a chart is drawn
 from .words import Lang, check_lang, outcome_label, question_title, rule_title, show_date
+
 
 __all__ = ["Timeline", "render_timeline"]
 
@@ -97,6 +100,15 @@ class Timeline(timeline.Timeline):
     def render(self, lang: Lang = "ja") -> str:
         """What changes for the member, when and why, as text in ``"ja"`` or ``"en"``."""
         return render_timeline(self, lang)
+
+    def html(self, lang: Lang = "ja") -> str:
+        """Every interval of every question as an HTML table, in ``"ja"`` or ``"en"``."""
+        return timeline_html(self, check_lang(lang))
+
+    def chart(self, lang: Lang = "ja", *, axis: Axis | None = None, questions: Sequence[str] | None = None) -> Chart:
+        """The timeline as a picture: one lane per question, coloured by outcome, legal dates
+        marked (needs the ``charts`` extra; see :func:`hokensho_rules.render.charts.timeline_chart`)."""
+        return timeline_chart(self, lang, axis=axis, questions=questions)
 
     def _repr_html_(self) -> str:
         return timeline_html(self, "ja")

@@ -48,11 +48,17 @@ class Comparison(whatif.Comparison):
         """The differences as text: when, which question, each side's answer, data and rule."""
         return render_comparison(self, lang)
 
-    def _repr_html_(self) -> str:
-        headers = ("期間", "加入者", "質問", "+".join(self.left.packs), "+".join(self.right.packs))
+    def html(self, lang: Lang = "ja") -> str:
+        """The differences as an HTML table in ``"ja"`` or ``"en"``."""
+        lang = check_lang(lang)
+        headers = (*(("期間", "加入者", "質問") if lang == "ja" else ("period", "member", "question")),
+                   "+".join(self.left.packs), "+".join(self.right.packs))
         rows = (
-            (_span(row, "ja"), row.member_id, question_title(self.right, row.question, "ja"),
-             _side(self.left, row, True, "ja"), _side(self.right, row, False, "ja"))
+            (_span(row, lang), row.member_id, question_title(self.right, row.question, lang),
+             _side(self.left, row, True, lang), _side(self.right, row, False, lang))
             for row in self.rows
         )
-        return html_.table(render_comparison(self, "ja").splitlines()[0], headers, rows, "ja")
+        return html_.table(render_comparison(self, lang).splitlines()[0], headers, rows, lang)
+
+    def _repr_html_(self) -> str:
+        return self.html("ja")
