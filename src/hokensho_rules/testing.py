@@ -223,7 +223,8 @@ def _near(
     near_one = draw(st.booleans())
     if around and near_one:
         # The member's own anchors (a certificate's days) half the time: the law's dates are many.
-        anchor = draw(st.sampled_from(own if own and draw(st.booleans()) else around))
+        from_own: bool = bool(own) and draw(st.booleans())
+        anchor = draw(st.sampled_from(own if from_own else around))
         return max(after, min(anchor + timedelta(days=draw(st.integers(-40, 40))), last))
     return draw(_days(after, last))
 
