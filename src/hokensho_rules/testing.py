@@ -22,8 +22,9 @@ Every generated member satisfies the models' validators, so a failure is about t
 rules or your system, never about bad input; and every history is one that could have
 happened: no My Number card before the cards existed, no insurance-use registration or
 online verification before the service began, no eligibility certificate before the law
-created it, no paper card issued after the law abolished it (the last two dates are read
-from the rulebook given, or the shipped one). Within those bounds, dates cluster around
+created it, no paper card issued after the law abolished it, no card kept in use abroad
+before the law allowed it (the law's dates are read from the rulebook given, or the
+shipped one; the others are this module's constants). Within those bounds, dates cluster around
 the days the rules name, where answers change and mistakes hide, and rare but real
 situations (a card of an earlier membership, a certificate taking effect later, a loss
 date near a certificate's days) come up often enough to be tested.
