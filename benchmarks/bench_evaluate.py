@@ -56,7 +56,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 from typing import Any, Literal, TypeVar
 
-import hokensho_rules.rulebook.book as book_module
+import hokensho_rules.evaluation.evaluator as evaluator_module
 from hokensho_rules import (
     Certificate,
     Decision,
@@ -199,7 +199,7 @@ def split(book: Rulebook, work: Sequence[tuple[Member, date]]) -> tuple[float, f
     """(total, prep, engine, decision) seconds of an evaluate pass with timing wrappers."""
     prep, engine = Clock(), Clock()
     # book.py imports to_record by name, so patch it there; fire is looked up on the class.
-    patches = [(book_module, "to_record", prep), (DurableRuleset, "fire", engine)]
+    patches = [(evaluator_module, "to_record", prep), (DurableRuleset, "fire", engine)]
     originals = [getattr(owner, name) for owner, name, _ in patches]
     for (owner, name, clock), original in zip(patches, originals):
         setattr(owner, name, clock.wrap(original))

@@ -1,7 +1,7 @@
 """The rulebook checker that proves, not samples: exactly one answer, always.
 
 :func:`prove` shows, for one :class:`~hokensho_rules.Rulebook`, that every question
-has exactly one answer under the default-logic resolution of ``rulebook/resolve.py``
+has exactly one answer under the default-logic resolution of ``evaluation/resolve.py``
 — no ``ConflictError``, no ``GapError`` — for every member the models accept, on
 every date, at every counter. It hands the rulebook to the SMT solver z3
 (``pip install 'hokensho-rules[prove]'``) and asks, per question, for a member and a
@@ -35,7 +35,7 @@ with an unknown side is false); parameters by their value in force on D; outcome
 as ``expressions.evaluate_expr`` computes them, with Civil-Code periods and month ends
 exact (year, month and day of a day number in linear integer arithmetic); the data a
 later question reads are the deciding rule's (the first standing rule in rulebook
-order). Which fired rules stand is the default logic of ``rulebook.resolve`` (its
+order). Which fired rules stand is the default logic of ``evaluation.resolve`` (its
 module docstring; the library has no other reading): a rule stands iff it fired and
 none of its exceptions (the rules whose ``overrides``, as widened by refinements in
 ``Rulebook.rules``, name it) stands; a ``fallback`` rule stands only when no other

@@ -121,7 +121,7 @@ def standing(rules: Sequence[Rule], fired: Mapping[str, Z]) -> tuple[dict[str, Z
     ``resolve``'s default logic, over formulas instead of a list of fired rules.
     Returns two formulas per rule id:
 
-    - ``up``: it stands as :func:`~hokensho_rules.rulebook.resolve.standing_rules`
+    - ``up``: it stands as :func:`~hokensho_rules.evaluation.resolve.standing_rules`
       says, before fallbacks are set aside: it fired and none of its exceptions (the
       rules whose ``overrides``, as widened by refinements, name it) is up;
     - ``stands``: it stands as ``resolve`` says: ``up``, and for a ``fallback`` rule,
