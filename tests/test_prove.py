@@ -238,7 +238,8 @@ def test_a_failure_that_only_occurs_with_an_earlier_one_is_confirmed_on_its_own_
     report = prove(hr.Rulebook.load(["seed"], root=rules_copy), max_failures=1)
     assert {f.question for f in report.failures} == {"member.eligible", "paper_card.must_return"}
     failure = report["paper_card.must_return"].failures[0]
-    assert failure.confirmed and set(failure.rule_ids) == {"PC-6.not_lost", "PC-6.test"}
+    # The witness is in the region, so PC-6.not_lost holds; z3 may also pick a returned card.
+    assert failure.confirmed and {"PC-6.not_lost", "PC-6.test"} <= set(failure.rule_ids)
     assert "fails first at member.eligible" in failure.note
     assert report["member.eligible"].failures[0].confirmed
 

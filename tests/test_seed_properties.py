@@ -45,7 +45,12 @@ def test_after_the_ex_officio_issuance_every_early_member_has_a_route_to_care(me
     # index EC-1: enrolled on or before 2024-12-01, eligible from 2025-12-02 on.
     if member.enrolled_on > LAST_PAPER_CARD_DAY or BOOK.evaluate(member, on)["member.eligible"].outcome == "no":
         return
-    route = BOOK.evaluate(member, on)["coverage.route"]
+    decision = BOOK.evaluate(member, on)
+    route = decision["coverage.route"]
+    if decision["my_number_card.usable"].outcome == "suspended":
+        # index X-8: a suspended card makes no ex officio target; the member applies.
+        assert route.outcome in ("covered", "gap_member_to_act"), route.rule_id
+        return
     assert route.outcome in ("covered", "gap_ex_officio_certificate"), route.rule_id
     if route.outcome == "covered":
         return

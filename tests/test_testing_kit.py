@@ -331,5 +331,9 @@ def test_the_example_suite_catches_a_system_that_forgets_the_loss_date(monkeypat
         return None if found is None or honest(member) is None else found
 
     monkeypatch.setattr(my_system, "certificate_validity", forgetful)
+    # About one member in nine shows the bug: the suite's own 40 random examples miss it
+    # now and then, so run its test body on 300 examples, the same ones every time.
+    body = test_my_system.test_we_print_the_validity_the_rules_give.hypothesis.inner_test
+    thorough = settings(max_examples=300, derandomize=True, database=None, deadline=None, report_multiple_bugs=False)
     with pytest.raises(AssertionError):
-        test_my_system.test_we_print_the_validity_the_rules_give()
+        thorough(given(members(certificate=True), evaluation_dates(BOOK, start=date(2024, 12, 1)))(body))()
