@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import click
 
@@ -265,6 +265,19 @@ def _members(source: str, input_format: str | None, encoding: str | None, errors
             yield member
 
 
+class _Shown(Protocol):
+    def to_rows(self) -> Iterable[dict[str, Any]]: ...
+    def render(self, lang: Lang = "ja") -> str: ...
+
+
+def _show(result: _Shown, output: str | None, lang: Lang) -> None:
+    """A small result as rows into ``output`` when one is given, else as text on the terminal."""
+    if output:
+        _write_rows(result.to_rows(), output)
+    else:
+        click.echo(result.render(lang))
+
+
 def _write_rows(rows: Iterable[dict[str, Any]], output: str) -> None:
     """Rows of a small result (a timeline, differences, envelopes) as CSV, or JSON Lines for .jsonl."""
     rows = list(rows)
@@ -330,10 +343,7 @@ def timeline(source: str, member_id: str, start: date, end: date, output: str | 
         result = book.timeline(member, start, end)
     except (DecisionError, ValueError) as error:
         raise Failed(str(error)) from None
-    if output:
-        _write_rows(result.to_rows(), output)
-    else:
-        click.echo(result.render(lang))
+    _show(result, output, lang)
 
 
 @main.command()
@@ -373,10 +383,7 @@ def mailing(source: str, on: date, which: str, output: str | None, lang: Lang, e
             continue
         decided.append(member)
     plan = plan_mailing(decided, book, on=on, mailing=which)
-    if output:
-        _write_rows(plan.to_rows(), output)
-    else:
-        click.echo(plan.render(lang))
+    _show(plan, output, lang)
     if errors:
         click.echo(f"{len(errors)} members could not be read or decided and are not in the plan", err=True)
         sys.exit(EXIT_ROWS_FAILED)
@@ -411,10 +418,7 @@ def compare_command(source: str, start: date, end: date, member_id: str | None, 
         result = compare(seed, in_force, people, start, end)
     except (DecisionError, ValueError) as error:
         raise Failed(str(error)) from None
-    if output:
-        _write_rows(result.to_rows(), output)
-    else:
-        click.echo(result.render(lang))
+    _show(result, output, lang)
     if errors:
         sys.exit(EXIT_ROWS_FAILED)
 
