@@ -58,9 +58,13 @@ def test_a_certificate_is_never_valid_over_5_years_nor_from_the_loss_date(member
     assert member.loss_on is None or until < member.loss_on
     if decision["certificate.usable"].outcome == "yes":
         assert start <= on <= until
-    prospective = decision["certificate.issuance"].data.get("valid_until_if_issued_on_date")
+    issuance = decision["certificate.issuance"].data
+    prospective = issuance.get("valid_until_if_issued_on_date")
     if isinstance(prospective, date):
-        assert prospective <= civil_period_end(on, years=5)
+        # index X-6: five years from the day it takes effect, which may come later.
+        takes_effect_on = issuance.get("takes_effect_on", on)
+        assert isinstance(takes_effect_on, date) and on <= takes_effect_on
+        assert prospective <= civil_period_end(takes_effect_on, years=5)
         assert member.loss_on is None or prospective < member.loss_on
 
 
