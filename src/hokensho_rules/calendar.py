@@ -40,6 +40,8 @@ __all__ = [
 # --- periods ---------------------------------------------------------------
 
 
+# A membership shares few distinct start days; a batch computes the same ends again and again.
+@functools.lru_cache(maxsize=4096)
 def civil_period_end(start: date, *, years: int = 0, months: int = 0) -> date:
     """Return the last day of a period of ``years`` + ``months`` beginning on ``start``.
 

@@ -23,7 +23,7 @@ from .abstraction import KeyFunction, abstraction_key
 from ..rulebook.needs import needs
 from ..errors import DecisionError
 from ..facts import Member, Situation
-from ..record import Value, datum_key, encode, to_record, answer_key
+from ..record import Value, datum_key, to_record, answer_key
 from .evaluator import Evaluator
 from ..rulebook.expressions import Compiled, compile_expr
 from .resolve import resolve
@@ -337,7 +337,8 @@ class OutcomeEvaluator:
                     fact[plan.answer_key] = plan.outcome
                     slots[order[question]] = plan.packed
                     continue
-                data = tuple((datum, encode(value)) for datum, value in self._data(plan, fact, member_id, on))
+                data = tuple((datum, value.toordinal() if type(value) is date else value)
+                             for datum, value in self._data(plan, fact, member_id, on))
                 fact[plan.answer_key] = plan.outcome
                 for datum, value in data:
                     fact[datum_key(question, datum)] = value
@@ -400,7 +401,9 @@ class OutcomeEvaluator:
         answered = {question: (outcome, rule_id) for question, outcome, rule_id, _ in packed}
         actions = tuple(
             (action.title.en, action.title.ja, due if isinstance(due, int) else None, question, *answered[question], gap is not None)
-            for question, action, due, gap in needs(self.book.law.questions, ((q, o, dict(data)) for q, o, _, data in packed))
+            for question, action, due, gap in needs(
+                self.book.law.questions, ((q, o, dict(data)) for q, o, _, data in packed if (q, o) in self._actions)
+            )
         )
         return _rebuild_result(row, member_id, on.toordinal(), packed, actions, None)
 

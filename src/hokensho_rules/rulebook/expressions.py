@@ -70,7 +70,15 @@ def compile_expr(expr: Expr, params: Params) -> Compiled:
         return lambda fact: constant
     if isinstance(expr, (FactRef, OutcomeDataRef)):
         key = fact_key(expr.fact) if isinstance(expr, FactRef) else datum_key(expr.outcome, expr.data)
-        return lambda fact: _as_value(fact.get(key))
+
+        def read(fact: Mapping[str, Value]) -> date | str | None:
+            # _as_value, inlined: this runs for every datum of every member of a batch.
+            value = fact.get(key)
+            if type(value) is int:
+                return date.fromordinal(value)
+            return value if type(value) is str else None
+
+        return read
     if isinstance(expr, (MinOf, MaxOf)):
         items = tuple(compile_expr(e, params) for e in (expr.min if isinstance(expr, MinOf) else expr.max))
         pick = min if isinstance(expr, MinOf) else max
