@@ -337,7 +337,7 @@ class OutcomeEvaluator:
                     fact[plan.answer_key] = plan.outcome
                     slots[order[question]] = plan.packed
                     continue
-                data = tuple((datum, value.toordinal() if type(value) is date else value)
+                data = tuple((datum, value.toordinal() if isinstance(value, date) else value)
                              for datum, value in self._data(plan, fact, member_id, on))
                 fact[plan.answer_key] = plan.outcome
                 for datum, value in data:
