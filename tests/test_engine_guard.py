@@ -1,4 +1,4 @@
-"""The adapter keeps durable-rules' sharp edges (ENGINE.md) out of reach.
+"""The adapter keeps durable-rules' sharp edges (``engine/adapter.py``) out of reach.
 
 Each test names the failure mode it guards against. They drive the real C core, through
 the adapter or through a Rulebook, never a mock.
@@ -65,7 +65,7 @@ def test_no_other_module_of_the_library_touches_durable() -> None:
 
 
 def test_importing_and_evaluating_starts_no_thread_loads_no_host_and_restores_the_dlopen_flags() -> None:
-    # Host() starts timer threads that run actions concurrently (ENGINE.md): we use none.
+    # Host() starts timer threads that run actions concurrently (``engine/adapter.py``): we use none.
     # The lazy binding (3.13+) is set only around the import of the extension.
     script = textwrap.dedent("""
         import sys, threading

@@ -1,8 +1,8 @@
 """The prover's encoding agrees with the library: the calendar, the models' constraints,
 which fired rules stand, the engine.
 
-ARCHITECTURE.md: anything that evaluates a condition outside the engine is tested to
-agree with it on generated inputs. The prover does, so: pinned to a generated member
+Anything that evaluates a condition outside the engine is tested to agree with it on
+generated inputs (``tests/test_properties.py`` does so for the explainer). The prover does, so: pinned to a generated member
 and date, the encoding must give every question the outcome (and every datum a later
 question reads the value) that ``Rulebook.evaluate`` gives. Which fired rules stand is
 checked exhaustively: on every set of fired rules of every question, against

@@ -257,3 +257,17 @@ def test_a_title_quotes_legal_dates_from_parameters_in_force(book: hr.Rulebook, 
     edit_rule(rules_copy, "paper_card.yaml", "PC-1", title={"ja": "{no_such_day}以降", "en": "from {no_such_day}"})
     with pytest.raises(hr.RuleFileError, match="quotes no_such_day, not parameters"):
         hr.Rulebook.load(["seed"], root=rules_copy)
+
+
+def test_nothing_cites_a_design_note_that_is_not_in_the_repository() -> None:
+    # The project's design notes are not shipped: a reader can follow a citation only into this repository.
+    root = Path(__file__).resolve().parents[1]
+    notes = [name + ".md" for name in ("RULES", "ENGINE", "ARCHITECTURE")]  # spelled apart: this file names them
+    places = [root / "README.md", root / "pyproject.toml"] + [
+        path for folder in ("src", "rules", "tests", "docs", "examples", "benchmarks")
+        for path in (root / folder).rglob("*")
+        if path.suffix in {".py", ".md", ".yaml", ".yml", ".toml", ".txt"} and "_build" not in path.parts
+    ]
+    cited = [f"{path.relative_to(root)}: {note}" for path in places for note in notes
+             if note in path.read_text(encoding="utf-8")]
+    assert not cited, cited

@@ -7,7 +7,7 @@
 ['yes', 'yes', 'yes']
 
 :func:`evaluate_many` reads its input lazily, sends it in chunks to worker processes
-(each loads its own Rulebook: one engine per process, ENGINE.md) and yields each
+(each loads its own Rulebook: one engine per process, ``engine/adapter.py``) and yields each
 chunk's results as soon as it and every chunk before it are done, keeping a bounded
 number of chunks in flight: memory does not grow with the number of members.
 
@@ -189,7 +189,7 @@ def _ordered(
         for first_row, items in chunks:
             yield len(items), _chunk(evaluator, first_row, items, job)
         return
-    # spawn: a worker inherits no engine state, lock or thread from this process (ENGINE.md).
+    # spawn: a worker inherits no engine state, lock or thread from this process (``engine/adapter.py``).
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(book, cache)) as pool:
         pending: deque[tuple[int, Future[Any]]] = deque()

@@ -10,7 +10,7 @@
 Each partition is evaluated inside the Dask worker that holds it, with that worker
 process's own Rulebook: loaded on the first partition the process sees (by pack names
 and root, ``loaded_rulebook``) and kept for the next, so one engine per process, as
-ENGINE.md requires, and nothing but pack names travels to the workers. Run the
+``engine/adapter.py`` explains, and nothing but pack names travels to the workers. Run the
 workers as processes (``dask worker --nthreads 1`` or ``LocalCluster(processes=True,
 threads_per_worker=1)``): threads of one process would share its engine through a
 lock and gain nothing. Results are those of ``evaluate_frame`` (and so of

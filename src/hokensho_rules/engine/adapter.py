@@ -3,7 +3,8 @@
 We drive the C core directly: no ``Host``, so no timer threads that could run actions
 concurrently; one fixed state per ruleset that is never deleted (deleting a state
 that never started an action frees uninitialised memory); each fact is asserted,
-its fired rules drained, and exactly the same JSON retracted.
+its fired rules drained, and exactly the same JSON retracted. The C core keeps process-wide state, so its calls
+run one at a time under one lock: parallelism takes processes, one engine each.
 
 Only the six entry points bound below are ever called. In particular none of the
 ``set_*_callback`` functions (storage and queue callbacks) is: they are the only code
@@ -124,8 +125,8 @@ def _release(handle: _Handle) -> None:
     compiled ruleset and its state (about 2 MB a Rulebook) for the life of the process.
     ``delete_ruleset`` frees the ruleset but not its states, so the state goes first;
     ``createStateNode`` leaves the state's action context uninitialised until an action
-    starts, so a state on which none ever started is left alone (deleting it frees
-    garbage pointers: ENGINE.md). No lock: the handle is unreachable by then, each C
+    starts, so a state on which none ever started is left alone (deleting it would
+    free garbage pointers). No lock: the handle is unreachable by then, each C
     call runs whole under the GIL, and a finalizer may run inside ``fire`` on this
     thread while _LOCK is held.
     """
