@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from rule_files import copy_rules
 
 import hokensho_rules as hr
 
@@ -22,6 +24,12 @@ settings.load_profile(os.environ.get("HOKENSHO_HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture(scope="session")
 def book() -> hr.Rulebook:
     return hr.Rulebook.load()
+
+
+@pytest.fixture()
+def rules_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped rule files, to edit."""
+    return copy_rules(tmp_path)
 
 
 # Figures a test measured, shown at the end of the run so CI reports them.

@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 from pydantic import ValidationError
+from rule_files import eligibility_rule, write_rulebook
 
 import hokensho_rules as hr
 from hokensho_rules.engine import adapter
@@ -203,42 +203,17 @@ def test_a_string_never_compares_with_a_number() -> None:
     assert ruleset.fire({"type": "member", "id": "x", "n": "3"}) == ["r0"]  # the sharp edge itself
 
 
-def _write_root(tmp_path: Path, rules: list[dict[str, object]], **extra: object) -> Path:
-    seed = tmp_path / "rules" / "seed"
-    seed.mkdir(parents=True)
-    document = {
-        "title": {"ja": "試験", "en": "Test"},
-        "sources": {"s": {"title": {"ja": "出典", "en": "Source"}, "index": True,
-                           "sections": {"1": {"ja": "1", "en": "1"}, "T": {"ja": "試験", "en": "test"}}}},
-        "questions": [{"id": "member.eligible", "title": {"ja": "資格", "en": "Eligible"},
-                       "outcomes": {"yes": {"ja": "あり", "en": "yes"}, "no": {"ja": "なし", "en": "no"}}}],
-        "facts": {"date": {"ja": "判定日", "en": "date"}, "member.enrolled_on": {"ja": "取得日", "en": "enrolled"},
-                  "member.employer": {"ja": "事業所", "en": "employer"}, "member.kind": {"ja": "種別", "en": "kind"}},
-        "rules": rules,
-        **extra,
-    }
-    (seed / "test.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
-    return seed.parent
-
-
-def rule(rid: str, when: list[object], outcome: str = "yes") -> dict[str, object]:
-    """A rule of member.eligible for the test rule files."""
-    return {"id": rid, "implements": ["T"], "title": {"ja": "規則", "en": "rule"},
-            "citation": {"source": "s", "sections": ["1"]}, "question": "member.eligible",
-            "when": when, "outcome": outcome}
-
-
 def test_a_rule_comparing_a_date_with_a_text_is_refused_on_load(tmp_path: Path) -> None:
-    root = _write_root(tmp_path, [rule("T-1", [{"fact": "member.enrolled_on", "gt": "3"}])])
+    root = write_rulebook(tmp_path / "rules", [eligibility_rule("T-1", [{"fact": "member.enrolled_on", "gt": "3"}])])
     with pytest.raises(hr.RuleFileError, match="T-1"):
         hr.Rulebook.load(root=root)
 
 
 def test_a_rule_file_comparing_japanese_text_decides_as_python_does(tmp_path: Path) -> None:
-    root = _write_root(tmp_path, [
-        rule("T-1", [{"fact": "member.employer", "eq": "東京本社"}]),
-        rule("T-2", [{"fact": "member.employer", "ne": "東京本社"}], "no"),
-        rule("T-3", [{"fact": "member.employer", "present": False}], "no"),
+    root = write_rulebook(tmp_path / "rules", [
+        eligibility_rule("T-1", [{"fact": "member.employer", "eq": "東京本社"}]),
+        eligibility_rule("T-2", [{"fact": "member.employer", "ne": "東京本社"}], "no"),
+        eligibility_rule("T-3", [{"fact": "member.employer", "present": False}], "no"),
     ])
     book = hr.Rulebook.load(root=root)
     for employer, expected in (("東京本社", "T-1"), ("東京支社", "T-2"), ('東京"本社', "T-2"), (None, "T-3")):
@@ -249,9 +224,9 @@ def test_a_rule_file_comparing_japanese_text_decides_as_python_does(tmp_path: Pa
 def test_a_ruleset_the_engine_would_never_finish_building_is_refused_on_load(tmp_path: Path) -> None:
     # A network node holds at most 512 children: with more, create_ruleset loops
     # forever (rete.c findAlpha). Run in a child process so that a hang fails the test.
-    rules = [rule(f"T-{i}", [{"fact": "member.enrolled_on", "gte": date(2000, 1, 1) + timedelta(days=i)}])
+    rules = [eligibility_rule(f"T-{i}", [{"fact": "member.enrolled_on", "gte": date(2000, 1, 1) + timedelta(days=i)}])
              for i in range(MAX_BRANCHES + 1)]
-    root = _write_root(tmp_path, rules)
+    root = write_rulebook(tmp_path / "rules", rules)
     script = textwrap.dedent(f"""
         import hokensho_rules as hr
         try:

@@ -17,8 +17,8 @@ from pathlib import Path
 from types import FrameType
 
 import pytest
-import yaml
 from fuzz_targets import answers, check_evaluation
+from rule_files import eligibility_rule, write_rulebook
 
 import hokensho_rules as hr
 
@@ -135,25 +135,9 @@ def test_threads_building_timelines_action_lists_and_a_new_rulebook_at_once() ->
 def _too_many_true_rules(tmp_path: Path) -> Path:
     """A rulebook the engine builds but cannot match for a member enrolled after 1990-03-11:
     70 rules of one question hold at once, past the engine's 64-entry matching stack."""
-    def rule(rid: str, when: list[object], outcome: str) -> dict[str, object]:
-        return {"id": rid, "implements": ["T"], "title": {"ja": "規則", "en": "rule"},
-                "citation": {"source": "s", "sections": ["1"]}, "question": "member.eligible",
-                "when": when, "outcome": outcome}
-
-    document = {
-        "title": {"ja": "試験", "en": "Test"},
-        "sources": {"s": {"title": {"ja": "出典", "en": "Source"}, "index": True,
-                           "sections": {"1": {"ja": "1", "en": "1"}, "T": {"ja": "試験", "en": "test"}}}},
-        "questions": [{"id": "member.eligible", "title": {"ja": "資格", "en": "Eligible"},
-                       "outcomes": {"yes": {"ja": "あり", "en": "yes"}, "no": {"ja": "なし", "en": "no"}}}],
-        "facts": {"member.enrolled_on": {"ja": "取得日", "en": "enrolled"}},
-        "rules": [rule(f"T-{i}", [{"fact": "member.enrolled_on", "gte": date(1990, 1, 1) + timedelta(days=i)}], "yes")
-                  for i in range(70)]
-        + [rule("T-100", [{"fact": "member.enrolled_on", "lt": date(1990, 1, 1)}], "no")],
-    }
-    (tmp_path / "seed").mkdir()
-    (tmp_path / "seed" / "test.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
-    return tmp_path
+    rules = [eligibility_rule(f"T-{i}", [{"fact": "member.enrolled_on", "gte": date(1990, 1, 1) + timedelta(days=i)}])
+             for i in range(70)]
+    return write_rulebook(tmp_path, [*rules, eligibility_rule("T-100", [{"fact": "member.enrolled_on", "lt": date(1990, 1, 1)}], "no")])
 
 
 def test_an_engine_error_in_one_evaluation_leaves_the_next_correct(tmp_path: Path) -> None:

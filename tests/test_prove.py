@@ -6,7 +6,6 @@ Every failure a test expects is also checked by running the witness through the 
 
 from __future__ import annotations
 
-import shutil
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,10 +13,10 @@ from typing import Any
 
 import pytest
 import yaml
+from rule_files import edit_rule
 
 import hokensho_rules as hr
 from hokensho_rules.calendar import civil_period_end
-from hokensho_rules.rulebook.loader import rules_dir
 from hokensho_rules.prove import (
     Failure,
     ProofReport,
@@ -65,26 +64,6 @@ def test_the_shipped_proof_reports_queries_and_time(shipped: dict[tuple[str, ...
 # --- broken rule files ----------------------------------------------------------------
 
 
-@pytest.fixture()
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(rules_dir(), target)
-    return target
-
-
-def edit(root: Path, file: str, rule_id: str, **changes: object) -> None:
-    """Change (or, with None, remove) fields of one rule in ``root/file``."""
-    path = root / file
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    rule = next(r for r in data["rules"] if r["id"] == rule_id)
-    for key, value in changes.items():
-        if value is None:
-            rule.pop(key, None)
-        else:
-            rule[key] = value
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-
 def remove(root: Path, file: str, rule_id: str) -> None:
     path = root / file
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -109,7 +88,7 @@ def _assert_raised(book: hr.Rulebook, failure: Failure) -> None:
 
 
 def test_two_rules_disagreeing_without_an_override_are_a_conflict_with_a_witness(rules_copy: Path) -> None:
-    edit(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
     book = hr.Rulebook.load(["seed"], root=rules_copy)
     report = prove(book)
     failures = only_failure(report, "paper_card.usable")
@@ -137,8 +116,8 @@ def test_a_question_without_its_fallback_has_a_gap_with_a_witness(rules_copy: Pa
 
 
 def test_each_failure_is_a_different_set_of_standing_rules_and_a_cap_says_there_are_more(rules_copy: Path) -> None:
-    edit(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
-    edit(rules_copy, "seed/paper_card.yaml", "PC-4.details_changed", overrides=None)
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-4.details_changed", overrides=None)
     book = hr.Rulebook.load(["seed"], root=rules_copy)
     found = prove(book, max_failures=10)["paper_card.usable"]
     assert {frozenset(f.rule_ids) for f in found.failures} == {
@@ -154,7 +133,7 @@ def test_a_conflict_that_needs_a_date_ordering_is_found_and_its_witness_has_that
     # PC-6.after_transition now starts a month early: for a loss date in 2025-11 both it
     # ("no") and PC-6 ("yes") apply, but only if the card was issued before the loss
     # date and the loss date is past: one order of four dates among many.
-    edit(rules_copy, "seed/paper_card.yaml", "PC-6.after_transition",
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-6.after_transition",
          when=[{"fact": "member.loss_on", "lte": {"fact": "date"}}, {"fact": "member.loss_on", "gte": date(2025, 11, 1)}])
     book = hr.Rulebook.load(["seed"], root=rules_copy)
     report = prove(book)
@@ -171,7 +150,7 @@ def test_a_conflict_that_needs_a_date_ordering_is_found_and_its_witness_has_that
 def test_a_conflict_through_an_upstream_outcome_is_found_with_that_outcome_computed(rules_copy: Path) -> None:
     # Without its override, PC-5.paper_card ("no" when member.eligible is "no") meets
     # PC-2: only members the rules of member.eligible find ineligible show it.
-    edit(rules_copy, "seed/paper_card.yaml", "PC-5.paper_card", overrides=None)
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-5.paper_card", overrides=None)
     book = hr.Rulebook.load(["seed"], root=rules_copy)
     report = prove(book)
     failures = only_failure(report, "paper_card.usable")
@@ -185,7 +164,7 @@ def test_a_conflict_through_an_upstream_outcome_is_found_with_that_outcome_compu
 def test_a_conflict_on_the_last_day_of_a_civil_code_period_is_found_on_that_day(rules_copy: Path) -> None:
     # EC-4.expired now says a certificate is expired from its last valid day: it meets
     # EC-5 exactly on valid_until = min(5-year period end, expiry, day before loss).
-    edit(rules_copy, "seed/certificate.yaml", "EC-4.expired",
+    edit_rule(rules_copy, "seed/certificate.yaml", "EC-4.expired",
          when=[{"fact": "date", "gte": {"outcome": "certificate.validity", "data": "valid_until"}}])
     book = hr.Rulebook.load(["seed"], root=rules_copy)
     report = prove(book)
@@ -206,7 +185,7 @@ def test_a_conflict_only_under_a_later_dated_value_of_a_parameter_is_found_in_it
     # B-5.paper_card from 2026-04-01 until temporary_acceptance_until: 2026-03-31 (empty)
     # until the extension of 2026-03-19, then 2026-07-31. Without its override of
     # RT-1.not_usable it conflicts only in 2026-04-01..2026-07-31.
-    edit(rules_copy, "amendments/b5_temporary_acceptance.yaml", "B-5.paper_card",
+    edit_rule(rules_copy, "amendments/b5_temporary_acceptance.yaml", "B-5.paper_card",
          in_force={"from": date(2026, 4, 1), "until": {"param": "temporary_acceptance_until"}}, overrides=None)
     packs = ("seed", "b5_temporary_acceptance")
     book = hr.Rulebook.load(packs, root=rules_copy)
@@ -249,7 +228,7 @@ def test_a_failure_that_only_occurs_with_an_earlier_one_is_confirmed_on_its_own_
 
 
 def test_a_rule_citing_no_section_never_reaches_the_prover(rules_copy: Path) -> None:
-    edit(rules_copy, "seed/paper_card.yaml", "PC-3", citation={"source": "seed", "sections": []})
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-3", citation={"source": "seed", "sections": []})
     with pytest.raises(hr.RuleFileError, match="cites 'seed' without a section") as caught:
         hr.Rulebook.load(["seed"], root=rules_copy)
     assert (caught.value.rule_id, caught.value.field) == ("PC-3", "citation.sections")
@@ -307,7 +286,7 @@ def test_the_command_line_proves_and_exits_non_zero_on_failure(
 ) -> None:
     assert main(["--packs", "seed"]) == 0
     assert f"seed: {len(books[('seed',)].questions)} questions" in capsys.readouterr().out
-    edit(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
     assert main(["--packs", "seed", "--root", str(rules_copy), "--json"]) == 1
     out = capsys.readouterr().out
     assert '"proved": false' in out and "PC-4.lost" in out
@@ -327,7 +306,7 @@ def test_without_z3_proving_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
 def test_a_failure_is_json_ready_and_its_witness_is_a_valid_member(rules_copy: Path) -> None:
     import json
 
-    edit(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
     report = prove(hr.Rulebook.load(["seed"], root=rules_copy), max_failures=1)
     data: dict[str, Any] = json.loads(json.dumps(report.to_dict()))
     failure = data["questions"][[q["question"] for q in data["questions"]].index("paper_card.usable")]["failures"][0]

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from rule_files import edit_rule
 from rule_index import IDS, PART_A, PART_B, RULINGS
 
 import hokensho_rules as hr
-from hokensho_rules.rulebook.loader import rules_dir
-
-
-@pytest.fixture()
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(rules_dir(), target)
-    return target
-
-
-def edit_rule(root: Path, file: str, rule_id: str, **changes: object) -> Path:
-    path = root / "seed" / file
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    rule = next(r for r in data["rules"] if r["id"] == rule_id)
-    for key, value in changes.items():
-        if value is None:
-            rule.pop(key, None)
-        else:
-            rule[key] = value
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 def test_every_rule_cites_a_section_of_a_known_source_and_implements_ids_of_the_index(book: hr.Rulebook) -> None:
@@ -82,7 +61,7 @@ def test_questions_are_evaluated_after_the_questions_they_read(book: hr.Rulebook
 def test_a_rule_referencing_something_unknown_names_file_rule_and_field(
     rules_copy: Path, changes: dict[str, object], field: str, message: str
 ) -> None:
-    path = edit_rule(rules_copy, "paper_card.yaml", "PC-2.not_held", **changes)
+    path = edit_rule(rules_copy, "seed/paper_card.yaml", "PC-2.not_held", **changes)
     with pytest.raises(hr.RuleFileError) as caught:
         hr.Rulebook.load(["seed"], root=rules_copy)
     error = caught.value
@@ -101,7 +80,7 @@ def test_a_rule_referencing_something_unknown_names_file_rule_and_field(
     ],
 )
 def test_a_malformed_rule_names_file_rule_and_field(rules_copy: Path, changes: dict[str, object], field: str) -> None:
-    path = edit_rule(rules_copy, "paper_card.yaml", "PC-3", **changes)
+    path = edit_rule(rules_copy, "seed/paper_card.yaml", "PC-3", **changes)
     with pytest.raises(hr.RuleFileError) as caught:
         hr.Rulebook.load(["seed"], root=rules_copy)
     assert caught.value.path == path
@@ -110,13 +89,13 @@ def test_a_malformed_rule_names_file_rule_and_field(rules_copy: Path, changes: d
 
 
 def test_a_duplicate_rule_id_names_both_files(rules_copy: Path) -> None:
-    edit_rule(rules_copy, "paper_card.yaml", "PC-3", id="MN-4")
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-3", id="MN-4")
     with pytest.raises(hr.RuleFileError, match="MN-4.*also used in .*my_number_card.yaml"):
         hr.Rulebook.load(["seed"], root=rules_copy)
 
 
 def test_questions_reading_each_other_are_a_cycle(rules_copy: Path) -> None:
-    edit_rule(rules_copy, "eligibility.yaml", "PC-5", when=[{"outcome": "paper_card.usable", "is": "no"}])
+    edit_rule(rules_copy, "seed/eligibility.yaml", "PC-5", when=[{"outcome": "paper_card.usable", "is": "no"}])
     with pytest.raises(hr.RuleFileError, match="cycle"):
         hr.Rulebook.load(["seed"], root=rules_copy)
 
@@ -136,7 +115,7 @@ MEMBER = hr.Member(id="M7", kind="insured", enrolled_on=date(2020, 4, 1), paper_
 
 
 def test_two_answers_without_an_override_are_a_conflict(rules_copy: Path) -> None:
-    edit_rule(rules_copy, "paper_card.yaml", "PC-4.lost", overrides=None)
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
     book = hr.Rulebook.load(["seed"], root=rules_copy)
     lost = MEMBER.model_copy(update={"paper_card": hr.PaperCard(issued_on=date(2020, 4, 1), lost_on=date(2025, 1, 5))})
     with pytest.raises(hr.ConflictError) as caught:
@@ -217,7 +196,7 @@ def test_asking_some_questions_runs_only_what_they_need_and_gives_the_same_answe
 
 def test_rules_that_are_exceptions_to_each_other_in_a_circle_are_refused(rules_copy: Path) -> None:
     # Whether a rule stands would depend on itself (see resolve): the loader refuses it.
-    edit_rule(rules_copy, "paper_card.yaml", "PC-2", overrides=["PC-4.lost"])
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-2", overrides=["PC-4.lost"])
     with pytest.raises(hr.RuleFileError, match="exceptions to each other in a circle: .*PC-") as caught:
         hr.Rulebook.load(["seed"], root=rules_copy)
     assert caught.value.field == "overrides"
@@ -233,7 +212,7 @@ def test_rules_that_are_exceptions_to_each_other_in_a_circle_are_refused(rules_c
 def test_every_datum_and_text_value_has_labels(
     rules_copy: Path, rule_id: str, changes: dict[str, object], field: str, message: str
 ) -> None:
-    edit_rule(rules_copy, "paper_card.yaml", rule_id, **changes)
+    edit_rule(rules_copy, "seed/paper_card.yaml", rule_id, **changes)
     with pytest.raises(hr.RuleFileError, match=message) as caught:
         hr.Rulebook.load(["seed"], root=rules_copy)
     assert (caught.value.rule_id, caught.value.field) == (rule_id, field)
@@ -254,7 +233,7 @@ def test_a_title_quotes_legal_dates_from_parameters_in_force(book: hr.Rulebook, 
     assert "{paper_card_abolished_on}" in book.rules["PC-1"].title.ja
     assert rule_title(book.rules["PC-1"], book.law, date(2025, 1, 1), "ja").startswith("令和6年12月2日以降")
     assert rule_title(book.rules["PC-1"], book.law, date(2025, 1, 1), "en").endswith("on or after 2024-12-02")
-    edit_rule(rules_copy, "paper_card.yaml", "PC-1", title={"ja": "{no_such_day}以降", "en": "from {no_such_day}"})
+    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-1", title={"ja": "{no_such_day}以降", "en": "from {no_such_day}"})
     with pytest.raises(hr.RuleFileError, match="quotes no_such_day, not parameters"):
         hr.Rulebook.load(["seed"], root=rules_copy)
 
