@@ -69,8 +69,8 @@ from hokensho_rules import (
 )
 from hokensho_rules.engine.adapter import DurableRuleset
 from hokensho_rules.engine.compiler import rule_name
-from hokensho_rules.record import Value
-from hokensho_rules.rulebook.conditions import all_conditions, holds
+from hokensho_rules.facts.record import Value
+from hokensho_rules.law.conditions import all_conditions, holds
 
 DATES = (date(2024, 11, 1), date(2025, 6, 1), date(2025, 12, 2), date(2027, 1, 1))
 LAST_ISSUE = date(2024, 12, 1)

@@ -18,8 +18,8 @@ from datetime import date
 
 from membership import iter_members
 
-from hokensho_rules.calendar import format_wareki
-from hokensho_rules.columns import COLUMNS, ja_header, member_cells
+from hokensho_rules.law.calendar import format_wareki
+from hokensho_rules.membership.columns import COLUMNS, ja_header, member_cells
 
 # The columns an export of this population has: the facts membership.py fills, and the
 # documents' dates a real export carries even when empty. Not every column of the schema

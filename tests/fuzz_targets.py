@@ -30,11 +30,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import hokensho_rules as hr
-from hokensho_rules.actions import needs
+from hokensho_rules.results.actions import needs
 from hokensho_rules.engine.compiler import MAX_BRANCHES
-from hokensho_rules.record import datum_key, encode, to_record, answer_key
-from hokensho_rules.rulebook.conditions import first_failing
-from hokensho_rules.rulebook.expressions import evaluate_expr
+from hokensho_rules.facts.record import datum_key, encode, to_record, answer_key
+from hokensho_rules.law.conditions import first_failing
+from hokensho_rules.law.expressions import evaluate_expr
 from hokensho_rules.evaluation.resolve import resolve
 
 # How many cases each target ran, and how each ended (for the benchmark's report).

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from hokensho_rules.rulebook.loader import rules_dir
+from hokensho_rules.law.loader import rules_dir
 
 
 def copy_rules(tmp_path: Path) -> Path:

@@ -16,8 +16,8 @@ import yaml
 
 import hokensho_rules as hr
 from hokensho_rules.evaluation.outcomes import evaluator_for
-from hokensho_rules.book import loaded_rulebook
-from hokensho_rules.rulebook.loader import rules_dir
+from hokensho_rules.rulebook.book import loaded_rulebook
+from hokensho_rules.law.loader import rules_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 from membership import generate

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 
 import hokensho_rules as hr
 from hokensho_rules.evaluation.abstraction import abstraction_key
-from hokensho_rules.record import to_record
+from hokensho_rules.facts.record import to_record
 from hokensho_rules.evaluation.outcomes import OutcomeEvaluator
 from hokensho_rules.testing import evaluation_dates, members, situations
 

@@ -1,4 +1,4 @@
-"""Tests for hokensho_rules.calendar: statutory periods and wareki dates."""
+"""Tests for hokensho_rules.law.calendar: statutory periods and wareki dates."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hokensho_rules.calendar import (
+from hokensho_rules.law.calendar import (
     WarekiError,
     civil_period_end,
     default_eras_file,

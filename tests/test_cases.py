@@ -43,7 +43,7 @@ from pydantic import ValidationError
 from rule_index import PART_A, RULINGS
 
 import hokensho_rules as hr
-from hokensho_rules.rulebook.loader import read_yaml
+from hokensho_rules.law.loader import read_yaml
 
 CASES_DIR = Path(__file__).parent / "cases"
 _CASE_KEYS = {"name", "source", "packs", "on", "member", "situation", "expect", "error", "xfail"}

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from hokensho_rules.cli import main
-from hokensho_rules.rulebook.loader import rules_dir
+from hokensho_rules.law.loader import rules_dir
 
 SAMPLE = str(Path(__file__).resolve().parents[1] / "examples" / "members_sample.csv")
 

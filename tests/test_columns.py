@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 import hokensho_rules as hr
-from hokensho_rules.columns import (
+from hokensho_rules.membership.columns import (
     COLUMNS,
     JA_HEADERS,
     REQUIRED,

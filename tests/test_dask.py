@@ -13,10 +13,10 @@ import pytest
 from distributed import Client, LocalCluster
 
 import hokensho_rules as hr
-from hokensho_rules.columns import member_cells
+from hokensho_rules.membership.columns import member_cells
 from hokensho_rules.dask import evaluate_dataframe
-from hokensho_rules.frames import to_frame
-from hokensho_rules.book import loaded_rulebook
+from hokensho_rules.membership.frames import to_frame
+from hokensho_rules.rulebook.book import loaded_rulebook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 from membership import generate

@@ -24,7 +24,7 @@ import hokensho_rules as hr
 from hokensho_rules.engine import adapter
 from hokensho_rules.engine.adapter import ENTRY_POINTS, DurableRuleset
 from hokensho_rules.engine.compiler import MAX_BRANCHES
-from hokensho_rules.record import to_record
+from hokensho_rules.facts.record import to_record
 
 SRC = Path(hr.__file__).resolve().parent
 ADAPTER = SRC / "engine" / "adapter.py"

@@ -17,7 +17,7 @@ import pytest
 
 import hokensho_rules as hr
 from hokensho_rules.render.decision import describe
-from hokensho_rules.rulebook.schema import AnyOf, Compare, Condition, OutcomeIs, Presence
+from hokensho_rules.law.schema import AnyOf, Compare, Condition, OutcomeIs, Presence
 
 BOOK = hr.Rulebook.load()
 GOLDEN = Path(__file__).parent / "golden"

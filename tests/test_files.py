@@ -13,9 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import hokensho_rules as hr
-from hokensho_rules.columns import COLUMNS, SchemaError, ja_header, member_cells
-from hokensho_rules.files import detect_encoding, evaluate_file, read_members
-from hokensho_rules.frames import evaluate_frame, to_frame
+from hokensho_rules.membership.columns import COLUMNS, SchemaError, ja_header, member_cells
+from hokensho_rules.membership.files import detect_encoding, evaluate_file, read_members
+from hokensho_rules.membership.frames import evaluate_frame, to_frame
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 sys.path.insert(0, str(EXAMPLES))

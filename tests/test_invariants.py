@@ -18,8 +18,8 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import hokensho_rules as hr
-from hokensho_rules.actions import actions_of
-from hokensho_rules.calendar import end_of_month
+from hokensho_rules.results.actions import actions_of
+from hokensho_rules.law.calendar import end_of_month
 from hokensho_rules.testing import evaluation_dates, members
 
 IN_FORCE = hr.Rulebook.load()

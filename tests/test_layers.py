@@ -12,14 +12,20 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "hokensho_rules"
 
-# From the bottom up. A module belongs to the first layer one of whose prefixes it has.
+# From the bottom up: each folder of the package is a layer. A module belongs to the
+# layer of its first name; ``__init__`` and ``dask`` are the public entry modules.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("facts", ("errors", "privacy", "facts", "record")),
-    ("the law", ("rulebook", "calendar")),
-    ("evaluation", ("engine", "evaluation")),
-    ("results", ("decisions", "actions", "timeline", "mailing", "whatif")),
+    ("facts", ("facts",)),
+    ("the law", ("law",)),
+    ("engine", ("engine",)),
+    ("evaluation", ("evaluation",)),
+    ("results", ("results",)),
     ("rendering", ("render",)),
-    ("facade", ("book", "batch", "columns", "shapes", "files", "frames", "dask", "cli", "testing", "prove", "__init__")),
+    ("the rulebook", ("rulebook",)),
+    ("membership", ("membership",)),
+    ("testing and proving", ("testing", "prove")),
+    ("command line", ("cli",)),
+    ("entry modules", ("__init__", "dask")),
 )
 
 

@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hokensho_rules as hr
-from hokensho_rules import mailing
-from hokensho_rules.mailing import MailingLimits, RouteCounts
-from hokensho_rules.rulebook.loader import rules_dir
+from hokensho_rules.results import mailing
+from hokensho_rules.results.mailing import MailingLimits, RouteCounts
+from hokensho_rules.law.loader import rules_dir
 from hokensho_rules.testing import members as any_member
 
 ON = date(2024, 10, 23)  # the seed's shipping day (§2-1 発送予定日)

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import hokensho_rules as hr
-from hokensho_rules.calendar import parse_wareki
-from hokensho_rules.privacy import (
+from hokensho_rules.law.calendar import parse_wareki
+from hokensho_rules.facts.privacy import (
     WITHHELD,
     check_digit,
     contains_my_number,

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from hypothesis import given
 
 import hokensho_rules as hr
-from hokensho_rules.calendar import civil_period_end
-from hokensho_rules.rulebook.conditions import first_failing
+from hokensho_rules.law.calendar import civil_period_end
+from hokensho_rules.law.conditions import first_failing
 from hokensho_rules.testing import LATEST, evaluation_dates, members, situations
 from hokensho_rules.evaluation.change_points import change_points
 

@@ -16,7 +16,7 @@ import yaml
 from rule_files import edit_rule
 
 import hokensho_rules as hr
-from hokensho_rules.calendar import civil_period_end
+from hokensho_rules.law.calendar import civil_period_end
 from hokensho_rules.prove import (
     Failure,
     ProofReport,

@@ -22,15 +22,15 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 import hokensho_rules as hr
-from hokensho_rules.calendar import civil_period_end, end_of_month_after
-from hokensho_rules.record import fact_key, to_record
-from hokensho_rules.rulebook.conditions import holds
+from hokensho_rules.law.calendar import civil_period_end, end_of_month_after
+from hokensho_rules.facts.record import fact_key, to_record
+from hokensho_rules.law.conditions import holds
 from hokensho_rules.prove._calendar import Calendar
 from hokensho_rules.prove._domain import DOMAIN, ORDERED
 from hokensho_rules.prove._encode import Encoding, standing
 from hokensho_rules.prove._model import build_member, document_model, slots
 from hokensho_rules.evaluation.resolve import resolve, standing_rules
-from hokensho_rules.rulebook.schema import Rule
+from hokensho_rules.law.schema import Rule
 from hokensho_rules.testing import evaluation_dates, members, situations
 
 SEED = hr.Rulebook.load(["seed"])
@@ -136,7 +136,7 @@ ENABLING = {"member": {"my_number_held": True}, "my_number_card": {"registered_f
 def test_every_order_of_two_dates_the_models_reject_is_in_the_domain() -> None:
     # Probe the models themselves: for two dates of one model, is one day the wrong way
     # round rejected, and is the same day? Every order found must be in ORDERED, so a
-    # validator added to facts.py without a line in _domain.py fails here.
+    # validator added to facts/member.py without a line in _domain.py fails here.
     found: set[tuple[str, str, bool]] = set()
     documents = {"member": hr.Member, **{s.name: document_model(s.name) for s in slots() if s.kind == "presence"}}
     for prefix, model in documents.items():

@@ -13,7 +13,7 @@ import pytest
 
 import hokensho_rules as hr
 from hokensho_rules.evaluation.resolve import resolve
-from hokensho_rules.rulebook.schema import Rule
+from hokensho_rules.law.schema import Rule
 
 ON = date(2025, 1, 1)
 

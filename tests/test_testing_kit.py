@@ -22,7 +22,7 @@ from hypothesis.errors import InvalidArgument
 
 import hokensho_rules as hr
 from hokensho_rules import testing
-from hokensho_rules.rulebook.loader import rules_dir
+from hokensho_rules.law.loader import rules_dir
 from hokensho_rules.testing import (
     INSURANCE_USE_FROM,
     MY_NUMBER_CARDS_FROM,

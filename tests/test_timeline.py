@@ -14,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import hokensho_rules as hr
-from hokensho_rules.rulebook.loader import rules_dir
+from hokensho_rules.law.loader import rules_dir
 from hokensho_rules.testing import boundary_dates, members
 from hokensho_rules.evaluation.change_points import change_points, rulebook_dates
 from hokensho_rules.evaluation.trace import Trace

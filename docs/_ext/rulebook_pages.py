@@ -26,9 +26,9 @@ from typing import Any
 
 from hokensho_rules.render.rules import describe_condition, describe_expr, describe_in_force, param_value, rule_title_in_law
 from hokensho_rules.render.words import datum_label, outcome_label, question_title, show_date, text
-from hokensho_rules.rulebook.law import Law
-from hokensho_rules.rulebook.loader import available_packs, read_rule_file, read_yaml, rules_dir
-from hokensho_rules.rulebook.schema import (
+from hokensho_rules.law.packs import Law
+from hokensho_rules.law.loader import available_packs, read_rule_file, read_yaml, rules_dir
+from hokensho_rules.law.schema import (
     AnyOf,
     Compare,
     Condition,

@@ -4,7 +4,7 @@ Glossary (the words of the API):
 
 - **fact**: something known about a member or their documents (``Member``, ``PaperCard``…).
 - **record**: a member's facts on one date as one flat dict, what the engine sees
-  (``hokensho_rules.record``); answers of earlier questions are added to it.
+  (``hokensho_rules.facts.record``); answers of earlier questions are added to it.
 - **question**: one thing to decide, with a closed set of outcomes (``paper_card.usable``).
 - **rule**: when its conditions hold (in force on the date), its question has its
   outcome; it may be an exception to other rules (``overrides``), a ``fallback``, or
@@ -25,12 +25,12 @@ Glossary (the words of the API):
 'PC-3'
 """
 
-from .actions import Action
-from .batch import Results, TableRows, evaluate_all, evaluate_many
-from .book import Rulebook, compare, plan_mailing
-from .columns import SchemaError
-from .decisions import Explanation, NotApplied, Presentations, Verdict
-from .errors import (
+from .results.actions import Action
+from .membership.batch import Results, TableRows, evaluate_all, evaluate_many
+from .rulebook.book import Rulebook, compare, plan_mailing
+from .membership.columns import SchemaError
+from .results.decisions import Explanation, NotApplied, Presentations, Verdict
+from .facts.errors import (
     ConflictError,
     DecisionError,
     EngineError,
@@ -38,7 +38,7 @@ from .errors import (
     HokenshoError,
     RuleFileError,
 )
-from .facts import (
+from .facts.member import (
     Abroad,
     Certificate,
     Member,
@@ -48,10 +48,10 @@ from .facts import (
     Situation,
 )
 from .evaluation.outcomes import ActionRow, Answer, MemberResult, RowError
-from .mailing import Envelope, LeftOut, Parcel
+from .results.mailing import Envelope, LeftOut, Parcel
 from .render import ActionList, Comparison, Decision, MailingPlan, Timeline
-from .timeline import Change, Interval
-from .whatif import Difference
+from .results.timeline import Change, Interval
+from .results.whatif import Difference
 
 __all__ = [
     "Abroad",

@@ -26,8 +26,8 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 
-from ..errors import EngineError
-from ..record import Value
+from ..facts.errors import EngineError
+from ..facts.record import Value
 
 __all__ = ["ENTRY_POINTS", "DurableRuleset"]
 

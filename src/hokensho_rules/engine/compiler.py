@@ -10,9 +10,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..record import datum_key, fact_key, answer_key
-from ..rulebook.conditions import Params, all_conditions, operand_value
-from ..rulebook.schema import (
+from ..facts.record import datum_key, fact_key, answer_key
+from ..law.conditions import Params, all_conditions, operand_value
+from ..law.schema import (
     AnyOf,
     Compare,
     Condition,

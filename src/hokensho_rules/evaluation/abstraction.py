@@ -2,7 +2,7 @@
 
 Within one stratum every condition compares a fact with a constant (a literal or a
 parameter compiled in for the epoch), with another fact or outcome datum, tests
-presence, or reads an earlier outcome (``rulebook/conditions.py``). So two facts
+presence, or reads an earlier outcome (``law/conditions.py``). So two facts
 that agree on
 
 - each date's (or number's) position among the constants it is compared with,
@@ -23,9 +23,9 @@ import bisect
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
-from ..record import Value, datum_key, fact_key, answer_key
-from ..rulebook.conditions import Params, all_conditions, operand_value
-from ..rulebook.schema import (
+from ..facts.record import Value, datum_key, fact_key, answer_key
+from ..law.conditions import Params, all_conditions, operand_value
+from ..law.schema import (
     AnyOf,
     Compare,
     Condition,

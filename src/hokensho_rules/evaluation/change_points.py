@@ -17,10 +17,10 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel
 
-from ..facts import Member
-from ..privacy import shown
-from ..rulebook.law import Law
-from ..rulebook.schema import FactRef, OutcomeDataRef, Rule
+from ..facts.member import Member
+from ..facts.privacy import shown
+from ..law.packs import Law
+from ..law.schema import FactRef, OutcomeDataRef, Rule
 from .evaluator import Evaluator
 from .trace import Trace
 

@@ -16,14 +16,14 @@ from datetime import date
 
 from ..engine.adapter import DurableRuleset
 from ..engine.compiler import MAX_BRANCHES, branch_count, compile_stratum, rule_name
-from ..errors import RuleFileError
-from ..facts import Member, Situation
-from ..privacy import shown
-from ..record import Value, answer_key, datum_key, encode, to_record
-from ..rulebook.conditions import Params, all_conditions, referenced_keys
-from ..rulebook.expressions import Compiled, compile_expr
-from ..rulebook.law import Law
-from ..rulebook.schema import Rule
+from ..facts.errors import RuleFileError
+from ..facts.member import Member, Situation
+from ..facts.privacy import shown
+from ..facts.record import Value, answer_key, datum_key, encode, to_record
+from ..law.conditions import Params, all_conditions, referenced_keys
+from ..law.expressions import Compiled, compile_expr
+from ..law.packs import Law
+from ..law.schema import Rule
 from .resolve import Resolution, resolve
 from .trace import Trace, Verdict
 
@@ -63,7 +63,7 @@ class Stratum:
 
 
 class Evaluator:
-    """Evaluates members under one :class:`~hokensho_rules.rulebook.law.Law`.
+    """Evaluates members under one :class:`~hokensho_rules.law.packs.Law`.
 
     Compiles one program per set of parameter values (most laws have one), and keeps,
     per evaluator, the resolutions per set of fired rules and the compiled outcome data

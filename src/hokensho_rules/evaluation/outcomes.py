@@ -20,14 +20,14 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from .abstraction import KeyFunction, abstraction_key
-from ..rulebook.needs import needs
-from ..errors import DecisionError
-from ..facts import Member, Situation
-from ..record import Value, datum_key, to_record, answer_key
+from ..law.needs import needs
+from ..facts.errors import DecisionError
+from ..facts.member import Member, Situation
+from ..facts.record import Value, datum_key, to_record, answer_key
 from .evaluator import Evaluator
-from ..rulebook.expressions import Compiled, compile_expr
+from ..law.expressions import Compiled, compile_expr
 from .resolve import resolve
-from ..rulebook.schema import Rule, Text
+from ..law.schema import Rule, Text
 
 __all__ = [
     "ActionRow",

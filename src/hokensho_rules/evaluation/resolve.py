@@ -26,8 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ..errors import ConflictError, GapError
-from ..rulebook.schema import Rule
+from ..facts.errors import ConflictError, GapError
+from ..law.schema import Rule
 
 __all__ = ["Resolution", "resolve", "standing_rules"]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..record import Value
-from ..rulebook.schema import Rule
+from ..facts.record import Value
+from ..law.schema import Rule
 
 __all__ = ["Trace", "Verdict"]
 

@@ -84,8 +84,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..book import Rulebook
-from ..rulebook.loader import SEED_PACK, available_packs, rules_dir
+from ..rulebook.book import Rulebook
+from ..law.loader import SEED_PACK, available_packs, rules_dir
 from ._report import Failure, ProofReport, QuestionProof
 
 __all__ = [

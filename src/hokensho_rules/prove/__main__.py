@@ -12,8 +12,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-from ..errors import RuleFileError
-from ..book import Rulebook
+from ..facts.errors import RuleFileError
+from ..rulebook.book import Rulebook
 from . import ProofReport, ProverUnavailable, prove, shipped_rulebooks
 
 

@@ -3,7 +3,7 @@
 Dates are day numbers (``date.toordinal``). A day number is split into year, month
 and day of the proleptic Gregorian calendar by constraints (divisions and remainders
 by constants only, so the theory stays linear), which makes the period and month-end
-expressions of :mod:`hokensho_rules.calendar` exact, not approximated: the solver
+expressions of :mod:`hokensho_rules.law.calendar` exact, not approximated: the solver
 sees the same last day ``civil_period_end`` and ``end_of_month_after`` compute.
 """
 
@@ -84,7 +84,7 @@ class Calendar:
     def period_end(self, start: Z, known: Z, *, years: int, months: int) -> Z:
         """The last day of a period of ``years`` + ``months`` beginning on ``start`` (民法 第143条).
 
-        As :func:`hokensho_rules.calendar.civil_period_end`: the day before the
+        As :func:`hokensho_rules.law.calendar.civil_period_end`: the day before the
         corresponding day of the final month, or that month's last day if it has none.
         """
         y, m, d = self.split(start, known)

@@ -1,6 +1,6 @@
 """What every member the models accept satisfies, written in the rules' own vocabulary.
 
-These are the cross-field checks of the validators in :mod:`hokensho_rules.facts`
+These are the cross-field checks of the validators in :mod:`hokensho_rules.facts.member`
 (the one-field ones, types, choices and required fields, are read from the models by
 ``_facts``). They are stated here a second time because a validator is Python code the
 prover cannot read; the tests check both ways that the two agree: every witness the
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from ..rulebook.schema import Condition
+from ..law.schema import Condition
 
 __all__ = ["DOMAIN", "ORDERED"]
 

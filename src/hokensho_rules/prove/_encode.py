@@ -19,10 +19,10 @@ from datetime import date
 
 import z3
 
-from ..record import FACT_TYPES
-from ..book import Rulebook
-from ..rulebook.conditions import all_conditions
-from ..rulebook.schema import (
+from ..facts.record import FACT_TYPES
+from ..rulebook.book import Rulebook
+from ..law.conditions import all_conditions
+from ..law.schema import (
     AnyOf,
     Compare,
     Condition,

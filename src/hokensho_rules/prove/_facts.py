@@ -1,6 +1,6 @@
 """The facts a rulebook can read, as solver variables, and their values read back from a model.
 
-Every fact of :data:`hokensho_rules.record.FACT_TYPES` gets a value and a "known" flag,
+Every fact of :data:`hokensho_rules.facts.record.FACT_TYPES` gets a value and a "known" flag,
 placed as ``_model.slots`` says (from the pydantic models).
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import z3
 
-from ..record import SITUATION
+from ..facts.record import SITUATION
 from ._calendar import Z
 from ._model import DATE_FACT, Slot, slots
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..facts import Member, Situation
-from ..record import FACT_TYPES, SITUATION
+from ..facts.member import Member, Situation
+from ..facts.record import FACT_TYPES, SITUATION
 
 __all__ = ["DATE_FACT", "Slot", "build_member", "document_model", "slots"]
 

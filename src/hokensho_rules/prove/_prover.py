@@ -17,16 +17,16 @@ from typing import Any
 
 import z3
 
-from ..errors import ConflictError, DecisionError, GapError
-from ..facts import Situation
-from ..record import SITUATION
-from ..book import Rulebook
-from ..rulebook.checks import _questions_read
-from ..rulebook.conditions import all_conditions, first_failing, referenced_keys
-from ..rulebook.law import Law
-from ..rulebook.loader import SEED_PACK, pack_files, read_rule_file
+from ..facts.errors import ConflictError, DecisionError, GapError
+from ..facts.member import Situation
+from ..facts.record import SITUATION
+from ..rulebook.book import Rulebook
+from ..law.checks import _questions_read
+from ..law.conditions import all_conditions, first_failing, referenced_keys
+from ..law.packs import Law
+from ..law.loader import SEED_PACK, pack_files, read_rule_file
 from ..evaluation.resolve import resolve
-from ..rulebook.schema import Question, Rule
+from ..law.schema import Question, Rule
 from ._calendar import Z
 from ._encode import Encoding
 from ._model import build_member

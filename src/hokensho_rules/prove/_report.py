@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from ..facts import Member, Situation
+from ..facts.member import Member, Situation
 from ._model import build_member
 
 __all__ = ["Failure", "FailureKind", "ProofReport", "QuestionProof", "Status"]

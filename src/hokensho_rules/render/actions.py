@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .. import actions
-from ..privacy import shown
+from ..results import actions
+from ..facts.privacy import shown
 from . import html as html_
 from .charts import Axis, Chart, action_months_chart  # matplotlib is imported only when a chart is drawn
 from .words import Lang, check_lang, show_date, text, word

@@ -23,9 +23,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .. import actions, timeline
-from ..calendar import WarekiError, format_wareki
-from ..rulebook.law import Law
+from ..results import actions, timeline
+from ..law.calendar import WarekiError, format_wareki
+from ..law.packs import Law
 from .words import Lang, check_lang, outcome_label, question_title, show_date, text, word
 
 if TYPE_CHECKING:  # matplotlib is optional: only its types are named at import

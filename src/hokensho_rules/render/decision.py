@@ -14,13 +14,13 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Literal
 
-from .. import decisions
-from ..decisions import Explanation, decoded
+from ..results import decisions
+from ..results.decisions import Explanation, decoded
 from ..evaluation.trace import Verdict
-from ..record import fact_key
-from ..rulebook.conditions import all_conditions, holds, operand_value
-from ..rulebook.law import Law
-from ..rulebook.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, ParamRef
+from ..facts.record import fact_key
+from ..law.conditions import all_conditions, holds, operand_value
+from ..law.packs import Law
+from ..law.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, ParamRef
 from . import html as html_
 from .words import (
     Lang,

@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from itertools import groupby
 
-from .. import mailing
-from ..mailing import Parcel, route_counts
+from ..results import mailing
+from ..results.mailing import Parcel, route_counts
 from . import html as html_
 from .words import Lang, check_lang, show_date, text
 

@@ -16,7 +16,7 @@ from datetime import date
 from typing import overload
 
 from ..evaluation.outcomes import MemberResult, RowError
-from ..rulebook.law import Law
+from ..law.packs import Law
 from . import html as html_
 from .words import Lang, check_lang, outcome_label, question_title, show_date
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..rulebook.law import Law
-from ..rulebook.schema import (
+from ..law.packs import Law
+from ..law.schema import (
     AnyOf,
     Compare,
     Condition,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from .. import timeline
+from ..results import timeline
 from ..evaluation.trace import Verdict
-from ..rulebook.law import Law
+from ..law.packs import Law
 from . import html as html_
 from .charts import Axis, Chart, timeline_chart  # matplotlib is imported only when a chart is drawn
 from .words import Lang, check_lang, outcome_label, question_title, rule_title, show_date

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from .. import decisions
+from ..results import decisions
 from ..evaluation import trace
-from ..rulebook.law import Law
+from ..law.packs import Law
 from . import html as html_
 from .decision import Decision as _Decision
 from .decision import decision_html

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .. import whatif
-from ..rulebook.law import Law
+from ..results import whatif
+from ..law.packs import Law
 from . import html as html_
 from .words import Lang, check_lang, datum_label, outcome_label, question_title, show_date, value_label
 

@@ -12,11 +12,11 @@ import re
 from datetime import date
 from typing import Literal
 
-from ..calendar import WarekiError, format_wareki
-from ..privacy import shown
-from ..record import FACT_TYPES
-from ..rulebook.law import Law
-from ..rulebook.schema import Rule, Text
+from ..law.calendar import WarekiError, format_wareki
+from ..facts.privacy import shown
+from ..facts.record import FACT_TYPES
+from ..law.packs import Law
+from ..law.schema import Rule, Text
 
 __all__ = [
     "Lang",

@@ -1,1 +1,4 @@
-"""Rule files: their schema, loading, static checks, and the Rulebook that evaluates them."""
+"""The :class:`~hokensho_rules.rulebook.book.Rulebook`: the one object every caller
+holds. It loads the law, evaluates with it and returns rendered results; everything
+above (membership files, testing, the prover, the CLI) goes through it.
+"""

@@ -17,8 +17,8 @@ from datetime import date
 from typing import Any, Self
 
 from .decisions import Decision, Rows, Verdict
-from .rulebook.needs import needs
-from .rulebook.schema import Text
+from ..law.needs import needs
+from ..law.schema import Text
 
 __all__ = ["Action", "ActionList", "actions_of"]
 

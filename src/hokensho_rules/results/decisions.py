@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Self, TypeVar
 
-from .evaluation.trace import Trace, Verdict
-from .privacy import shown
-from .record import FACT_TYPES, SITUATION, Value, decode
-from .rulebook.conditions import all_conditions, first_failing, referenced_keys
-from .rulebook.law import Law
-from .rulebook.schema import Condition, Rule
+from ..evaluation.trace import Trace, Verdict
+from ..facts.privacy import shown
+from ..facts.record import FACT_TYPES, SITUATION, Value, decode
+from ..law.conditions import all_conditions, first_failing, referenced_keys
+from ..law.packs import Law
+from ..law.schema import Condition, Rule
 
 __all__ = ["Decision", "Explanation", "NotApplied", "Presentations", "Rows", "Verdict", "decoded"]
 

@@ -14,16 +14,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import whatif
-from .mailing import plan_mailing as plan_of
-from .evaluation.evaluator import Evaluator
-from .facts import Member, Situation, membership
-from .privacy import shown
-from .rulebook.conditions import Params
-from .rulebook.law import Law
-from .rulebook.schema import Label, Parameter, Question, Rule, Source
-from .render import ActionList, Comparison, Decision, MailingPlan, Timeline
-from .timeline import build_timeline
+from ..results import whatif
+from ..results.mailing import plan_mailing as plan_of
+from ..evaluation.evaluator import Evaluator
+from ..facts.member import Member, Situation, membership
+from ..facts.privacy import shown
+from ..law.conditions import Params
+from ..law.packs import Law
+from ..law.schema import Label, Parameter, Question, Rule, Source
+from ..render import ActionList, Comparison, Decision, MailingPlan, Timeline
+from ..results.timeline import build_timeline
 
 __all__ = ["Rulebook", "compare", "loaded_rulebook", "plan_mailing"]
 

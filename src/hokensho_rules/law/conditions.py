@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import date
 
-from ..record import Value, datum_key, encode, fact_key, answer_key
+from ..facts.record import Value, datum_key, encode, fact_key, answer_key
 from .schema import (
     AnyOf,
     Compare,

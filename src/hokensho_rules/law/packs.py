@@ -15,8 +15,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import RuleFileError
-from ..privacy import shown
+from ..facts.errors import RuleFileError
+from ..facts.privacy import shown
 from .checks import check_exceptions, check_rules, questions_read_by, strata
 from .conditions import Params
 from .loader import SEED_PACK, available_packs, pack_files, read_rule_file, rules_dir

@@ -37,10 +37,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from .calendar import WarekiError, parse_wareki
-from .facts import Member
-from .record import FACT_TYPES
-from .evaluation.outcomes import RowError
+from ..law.calendar import WarekiError, parse_wareki
+from ..facts.member import Member
+from ..facts.record import FACT_TYPES
+from ..evaluation.outcomes import RowError
 
 __all__ = [
     "COLUMNS",

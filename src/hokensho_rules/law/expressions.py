@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
-from ..calendar import civil_period_end, end_of_month_after, within_days_deadline
-from ..record import Value, datum_key, encode, fact_key
+from .calendar import civil_period_end, end_of_month_after, within_days_deadline
+from ..facts.record import Value, datum_key, encode, fact_key
 from .conditions import Fact, Params
 from .schema import (
     DayAfter,

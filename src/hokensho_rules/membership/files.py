@@ -1,7 +1,7 @@
 """Membership files in, result files out, streamed: CSV (UTF-8 or Shift_JIS/CP932), JSON Lines, Parquet.
 
 >>> from datetime import date
->>> from hokensho_rules.files import evaluate_file
+>>> from hokensho_rules.membership.files import evaluate_file
 >>> summary = evaluate_file("members.csv", "results.parquet", on=date(2025, 12, 2),
 ...                         actions="actions.csv")                     # doctest: +SKIP
 
@@ -31,8 +31,8 @@ from typing import IO, Any, Literal
 
 from .batch import DEFAULT_CHUNK, Result, TableRows, _evaluate_chunks
 from .columns import Header, SchemaError
-from .evaluation.outcomes import RowError
-from .book import Rulebook
+from ..evaluation.outcomes import RowError
+from ..rulebook.book import Rulebook
 from .shapes import ColumnType, Shape, ShapeName, shape_named
 
 try:  # optional: the ``files`` extra
@@ -125,7 +125,7 @@ def _decoded(rows: Iterator[list[str]], path: str | Path) -> Iterator[list[str]]
 @contextmanager
 def read_members(path: str | Path, *, format: str | None = None, encoding: str | None = None,
                  chunk_size: int = DEFAULT_CHUNK) -> Iterator[TableRows]:
-    """The members of a file as :class:`~hokensho_rules.batch.TableRows`, read lazily.
+    """The members of a file as :class:`~hokensho_rules.membership.batch.TableRows`, read lazily.
 
     Raises SchemaError naming a bad column (before any row is read), ValueError for an
     undecodable CSV, FileNotFoundError for a missing file.

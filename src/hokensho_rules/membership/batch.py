@@ -33,13 +33,13 @@ from typing import Any, NamedTuple
 from tqdm import tqdm
 
 from .columns import Header, SchemaError, parse_row
-from .errors import DecisionError, EngineError
-from .facts import Member
-from .record import Value, to_record
-from .evaluation.outcomes import Answer, MemberResult, OutcomeEvaluator, RowError, evaluator_for
-from .render import Decision
-from .render.results import Results
-from .book import Rulebook
+from ..facts.errors import DecisionError, EngineError
+from ..facts.member import Member
+from ..facts.record import Value, to_record
+from ..evaluation.outcomes import Answer, MemberResult, OutcomeEvaluator, RowError, evaluator_for
+from ..render import Decision
+from ..render.results import Results
+from ..rulebook.book import Rulebook
 
 __all__ = ["BatchItem", "Result", "Results", "TableRows", "default_processes", "evaluate_all", "evaluate_many"]
 
@@ -58,7 +58,7 @@ _IN_FLIGHT_PER_WORKER = 2
 class TableRows:
     """A membership table being read: its resolved header and its rows of cells, in order.
 
-    File readers produce one (``hokensho_rules.files``); rows are consumed once, lazily.
+    File readers produce one (``hokensho_rules.membership.files``); rows are consumed once, lazily.
     """
 
     header: Header
@@ -167,7 +167,7 @@ def _start_worker(book: Rulebook, cache: bool) -> None:
 
 def _worker_chunk(first_row: int, items: Sequence[object], job: _Job) -> Any:
     if _WORKER is None:
-        raise RuntimeError("hokensho_rules.batch worker used without its initializer")
+        raise RuntimeError("hokensho_rules.membership.batch worker used without its initializer")
     return _chunk(_WORKER, first_row, items, job)
 
 
@@ -233,7 +233,7 @@ def evaluate_many(
 
     ``members`` is any iterable (a list, a generator, a file being read) of
     :class:`~hokensho_rules.Member` or of rows as mappings from column to cell (see
-    ``hokensho_rules.columns``), or a :class:`TableRows` from a file reader. It is read
+    ``hokensho_rules.membership.columns``), or a :class:`TableRows` from a file reader. It is read
     lazily, ``chunk_size`` rows at a time.
 
     ``processes``: worker processes (default: every core this process may use); ``1``

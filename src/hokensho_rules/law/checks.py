@@ -13,8 +13,8 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
-from ..errors import RuleFileError
-from ..record import FACT_TYPES, FactType
+from ..facts.errors import RuleFileError
+from ..facts.record import FACT_TYPES, FactType
 from .conditions import in_force_conditions
 from .schema import (
     AnyOf,

@@ -29,7 +29,7 @@ from typing import Any, Protocol, TypeVar
 
 import click
 
-from .columns import (
+from ..membership.columns import (
     COLUMNS,
     REQUIRED,
     Header,
@@ -38,15 +38,15 @@ from .columns import (
     parse_date,
     parse_row,
 )
-from .render.words import Lang, rule_title
-from .errors import DecisionError, RuleFileError
-from .facts import Member
-from .files import Summary, evaluate_file, read_members
-from .mailing import MAILING_QUESTION
-from .evaluation.outcomes import RowError, evaluator_for
-from .book import Rulebook, compare, plan_mailing
-from .rulebook.loader import available_packs, rules_dir
-from .rulebook.schema import ParamRef
+from ..render.words import Lang, rule_title
+from ..facts.errors import DecisionError, RuleFileError
+from ..facts.member import Member
+from ..membership.files import Summary, evaluate_file, read_members
+from ..results.mailing import MAILING_QUESTION
+from ..evaluation.outcomes import RowError, evaluator_for
+from ..rulebook.book import Rulebook, compare, plan_mailing
+from ..law.loader import available_packs, rules_dir
+from ..law.schema import ParamRef
 
 __all__ = ["main", "static_checks"]
 

@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from .evaluation import change_points
-from .evaluation.evaluator import Evaluator
-from .evaluation.trace import Trace, Verdict
-from .facts import Member
-from .privacy import shown
-from .rulebook.law import Law
+from ..evaluation import change_points
+from ..evaluation.evaluator import Evaluator
+from ..evaluation.trace import Trace, Verdict
+from ..facts.member import Member
+from ..facts.privacy import shown
+from ..law.packs import Law
 
 __all__ = ["Change", "Interval", "Timeline", "build_timeline"]
 

@@ -2,14 +2,14 @@
 
 >>> import pandas as pd
 >>> from datetime import date
->>> from hokensho_rules.frames import evaluate_frame
+>>> from hokensho_rules.membership.frames import evaluate_frame
 >>> members = pd.DataFrame({"id": ["M1"], "kind": ["insured"], "enrolled_on": ["2020-04-01"],
 ...                         "paper_card.issued_on": ["2020-04-01"]})
 >>> wide = evaluate_frame(members, date(2025, 12, 2), processes=1)
 >>> wide.loc[0, "paper_card.usable.outcome"], wide.loc[0, "paper_card.usable.rule"]
 ('no', 'PC-3')
 
-A DataFrame in has one row per member and the columns of ``hokensho_rules.columns``
+A DataFrame in has one row per member and the columns of ``hokensho_rules.membership.columns``
 (English names or the Japanese headers; cells as text or typed). Frames out are
 built from Arrow record batches with Arrow-backed dtypes, so every chunk and every
 Dask partition has the same dtypes whatever its values (a column of dates stays a
@@ -28,7 +28,7 @@ import pyarrow as pa
 from .batch import DEFAULT_CHUNK, Result, TableRows, _evaluate_chunks
 from .columns import Header
 from .files import _record_batch, arrow_schema
-from .book import Rulebook
+from ..rulebook.book import Rulebook
 from .shapes import Shape, ShapeName, shape_named
 
 __all__ = ["evaluate_frame", "frame_rows", "to_frame"]

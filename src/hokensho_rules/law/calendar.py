@@ -20,8 +20,8 @@ from typing import Literal
 import yaml
 from dateutil.relativedelta import relativedelta
 
-from .privacy import shown
-from .rulebook.loader import rules_dir
+from ..facts.privacy import shown
+from .loader import rules_dir
 
 __all__ = [
     "Era",

@@ -29,11 +29,11 @@ from datetime import date
 from itertools import groupby
 from typing import Any, Literal, TypeVar
 
-from .evaluation.evaluator import Evaluator
-from .evaluation.trace import Verdict
-from .facts import Member, membership
-from .privacy import shown
-from .rulebook.schema import Text
+from ..evaluation.evaluator import Evaluator
+from ..evaluation.trace import Verdict
+from ..facts.member import Member, membership
+from ..facts.privacy import shown
+from ..law.schema import Text
 
 __all__ = ["Envelope", "LeftOut", "MailingLimits", "MailingPlan", "Parcel", "RouteCounts", "plan_mailing", "route_counts"]
 

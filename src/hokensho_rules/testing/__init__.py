@@ -48,9 +48,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, TypeAlias, TypeVar
 
-from .book import Rulebook
-from .evaluation.change_points import rulebook_dates
-from .facts import (
+from ..rulebook.book import Rulebook
+from ..evaluation.change_points import rulebook_dates
+from ..facts.member import (
     Abroad,
     Certificate,
     Member,

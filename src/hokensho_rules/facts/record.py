@@ -21,7 +21,7 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel
 
-from .facts import Member, Situation
+from .member import Member, Situation
 
 __all__ = [
     "FACT_TYPES",

@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..errors import RuleFileError
-from ..privacy import redact, shown
+from ..facts.errors import RuleFileError
+from ..facts.privacy import redact, shown
 from .schema import RuleFile
 
 __all__ = ["MAX_DEPTH", "MAX_VALUES", "SEED_PACK", "available_packs", "pack_files", "read_rule_file", "read_yaml", "rules_dir"]

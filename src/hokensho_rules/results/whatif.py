@@ -12,11 +12,11 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from .decisions import Rows
-from .evaluation.evaluator import Evaluator
-from .evaluation.trace import Verdict
-from .facts import Member, membership
-from .privacy import shown
-from .rulebook.law import Law
+from ..evaluation.evaluator import Evaluator
+from ..evaluation.trace import Verdict
+from ..facts.member import Member, membership
+from ..facts.privacy import shown
+from ..law.packs import Law
 from .timeline import Interval, Timeline, build_timeline
 
 C = TypeVar("C", bound="Comparison")
