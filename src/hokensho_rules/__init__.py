@@ -47,7 +47,7 @@ from .facts.member import (
     Requests,
     Situation,
 )
-from .evaluation.outcomes import ActionRow, Answer, MemberResult, RowError
+from .evaluation.rows import ActionRow, Answer, MemberResult, RowError
 from .results.mailing import Envelope, LeftOut, Parcel
 from .render import ActionList, Comparison, Decision, MailingPlan, Timeline
 from .results.timeline import Change, Interval

@@ -11,9 +11,9 @@
 chunk's results as soon as it and every chunk before it are done, keeping a bounded
 number of chunks in flight: memory does not grow with the number of members.
 
-Every input row yields exactly one item: a :class:`~hokensho_rules.outcomes.MemberResult`
+Every input row yields exactly one item: a :class:`~hokensho_rules.evaluation.rows.MemberResult`
 (answers and the member's action rows, from the same pass) or a
-:class:`~hokensho_rules.outcomes.RowError` naming the row, the member (when known) and
+:class:`~hokensho_rules.evaluation.rows.RowError` naming the row, the member (when known) and
 the problem. A bad cell, an invalid member, a conflict or a gap stops only its row.
 """
 
@@ -36,7 +36,8 @@ from .columns import Header, SchemaError, parse_row
 from ..facts.errors import DecisionError, EngineError
 from ..facts.member import Member
 from ..facts.record import Value, to_record
-from ..evaluation.outcomes import Answer, MemberResult, OutcomeEvaluator, RowError, evaluator_for
+from ..evaluation.outcomes import OutcomeEvaluator, evaluator_for
+from ..evaluation.rows import Answer, MemberResult, RowError
 from ..render import Decision
 from ..render.results import Results
 from ..rulebook.book import Rulebook
@@ -246,8 +247,8 @@ def evaluate_many(
     ``cache``: use the abstraction cache (same answers; off only to compare).
     ``first_row``: the number of the first input row (e.g. a partition's offset).
 
-    Yields :class:`~hokensho_rules.outcomes.MemberResult` or
-    :class:`~hokensho_rules.outcomes.RowError`; never stops for one bad row.
+    Yields :class:`~hokensho_rules.evaluation.rows.MemberResult` or
+    :class:`~hokensho_rules.evaluation.rows.RowError`; never stops for one bad row.
     """
     for result in _evaluate_chunks(members, on, rulebook=rulebook, processes=processes, chunk_size=chunk_size,
                                    progress=progress, decisions=decisions, cache=cache, transform=None,

@@ -40,7 +40,7 @@ from pydantic import BaseModel, ValidationError
 from ..law.calendar import WarekiError, parse_wareki
 from ..facts.member import Member
 from ..facts.record import FACT_TYPES
-from ..evaluation.outcomes import RowError
+from ..evaluation.rows import RowError
 
 __all__ = [
     "COLUMNS",

@@ -31,7 +31,7 @@ from typing import IO, Any, Literal
 
 from .batch import DEFAULT_CHUNK, Result, TableRows, _evaluate_chunks
 from .columns import Header, SchemaError
-from ..evaluation.outcomes import RowError
+from ..evaluation.rows import RowError
 from ..rulebook.book import Rulebook
 from .shapes import ColumnType, Shape, ShapeName, shape_named
 

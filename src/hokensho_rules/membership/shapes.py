@@ -21,7 +21,7 @@ from datetime import date
 from typing import Literal
 
 from ..facts.record import FACT_TYPES, FactType
-from ..evaluation.outcomes import MemberResult, RowError
+from ..evaluation.rows import MemberResult, RowError
 from ..rulebook.book import Rulebook
 from ..law.schema import FactRef, OutcomeDataRef, ParamRef
 
@@ -154,7 +154,7 @@ def _expr_type(book: Rulebook, expr: object, seen: frozenset[tuple[str, str]]) -
         if (expr.outcome, expr.data) in seen:
             return "str"
         return _datum_type(book, expr.outcome, expr.data, seen)
-    # date literals and the date arithmetic of law/schema.py (min, max, day_after, periods…)
+    # date literals and the date arithmetic of law/terms.py (min, max, day_after, periods…)
     return "date"
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import overload
 
-from ..evaluation.outcomes import MemberResult, RowError
+from ..evaluation.rows import MemberResult, RowError
 from ..law.packs import Law
 from . import html as html_
 from .words import Lang, check_lang, outcome_label, question_title, show_date

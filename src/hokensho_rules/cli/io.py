@@ -1,0 +1,104 @@
+"""Reading members from a file for the commands about one member or a small file, and
+writing what they show: text on the terminal or rows in a file; the batch report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from typing import Any, Protocol
+
+import click
+
+from ..evaluation.rows import RowError
+from ..facts.member import Member
+from ..membership.columns import Header, SchemaError, parse_row
+from ..membership.files import Summary, read_members
+from ..render.words import Lang
+from .options import EXIT_ROWS_FAILED, Failed, InputError
+
+
+@contextmanager
+def input_errors() -> Iterator[None]:
+    """Turn an unusable input into exit 2 with a message naming the file or column."""
+    try:
+        yield
+    except (SchemaError, FileNotFoundError, IsADirectoryError, LookupError, UnicodeDecodeError) as error:
+        raise InputError(str(error)) from None
+    except ValueError as error:
+        raise InputError(str(error)) from None
+
+
+def report(summary: Summary, what: str) -> None:
+    click.echo(f"{summary.rows} rows, {summary.rows - summary.errors} decided, {summary.errors} error rows, "
+               f"{summary.actions} actions; {what}", err=True)
+    for message in summary.first_errors:
+        click.echo(f"  {message}", err=True)
+    if summary.errors > len(summary.first_errors):
+        click.echo(f"  … {summary.errors - len(summary.first_errors)} more error rows in the output", err=True)
+    if not summary.ok:
+        sys.exit(EXIT_ROWS_FAILED)
+
+
+def rows_of(source: str, input_format: str | None, encoding: str | None) -> Iterator[tuple[Header, list[object]]]:
+    """Each row of a file with the header it is read by (a JSON line by its own keys)."""
+    with input_errors(), read_members(source, format=input_format, encoding=encoding) as table:
+        for row in table.rows:
+            if isinstance(row, Mapping):
+                yield Header.resolve(row.keys()), list(row.values())
+            else:
+                yield table.header, list(row)
+
+
+def find_member(source: str, member_id: str, input_format: str | None, encoding: str | None) -> Member:
+    """The member ``member_id`` of a file, read row by row until found."""
+    for number, (header, cells) in enumerate(rows_of(source, input_format, encoding), start=1):
+        position = [c.name for c in header.columns].index("id")
+        if str(cells[position]).strip() != member_id:
+            continue
+        member = parse_row(header, cells, number)
+        if isinstance(member, RowError):
+            raise Failed(str(member))
+        return member
+    raise Failed(f"no member with id {member_id!r} in {source}")
+
+
+def members_of(source: str, input_format: str | None, encoding: str | None, errors: list[RowError]) -> Iterator[Member]:
+    """Every member of a (small) file; a row that cannot be read is reported and left out."""
+    for number, (header, cells) in enumerate(rows_of(source, input_format, encoding), start=1):
+        member = parse_row(header, cells, number)
+        if isinstance(member, RowError):
+            errors.append(member)
+            click.echo(str(member), err=True)
+        else:
+            yield member
+
+
+class Shown(Protocol):
+    def to_rows(self) -> Iterable[dict[str, Any]]: ...
+    def render(self, lang: Lang = "ja") -> str: ...
+
+
+def show(result: Shown, output: str | None, lang: Lang) -> None:
+    """A small result as rows into ``output`` when one is given, else as text on the terminal."""
+    if output:
+        write_rows(result.to_rows(), output)
+    else:
+        click.echo(result.render(lang))
+
+
+def write_rows(rows: Iterable[dict[str, Any]], output: str) -> None:
+    """Rows of a small result (a timeline, differences, envelopes) as CSV, or JSON Lines for .jsonl."""
+    rows = list(rows)
+    with ExitStack() as stack:
+        stream = sys.stdout if output == "-" else stack.enter_context(open(output, "w", encoding="utf-8", newline=""))
+        if output.endswith(".jsonl"):
+            for row in rows:
+                stream.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            return
+        writer = csv.DictWriter(stream, list(rows[0]) if rows else [], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                          for k, v in row.items()} for row in rows)

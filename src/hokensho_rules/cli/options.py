@@ -1,0 +1,88 @@
+"""What every command shares: exit codes, the two errors that set them, the date type
+and the option groups, and loading the rulebook the options name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..facts.errors import RuleFileError
+from ..membership.columns import parse_date
+from ..rulebook.book import Rulebook
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class InputError(click.ClickException):
+    """An input that cannot be used at all (file, header, encoding): a usage error, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class Failed(click.ClickException):
+    """The work ran and something in it failed: exit 1."""
+
+    exit_code = EXIT_ROWS_FAILED
+
+
+# --- options shared by commands ---------------------------------------------------------
+
+
+class DateType(click.ParamType):  # type: ignore[type-arg]
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as error:
+            self.fail(f"{value!r}: {error}", param, ctx)
+
+
+DATE = DateType()
+
+
+def rulebook_options(function: F) -> F:
+    function = click.option("--packs", metavar="NAMES",
+                            help="Comma-separated packs to load (default: seed and every later change), e.g. seed.")(function)
+    function = click.option("--rules-root", type=click.Path(file_okay=False, path_type=Path),
+                            help="A rules/ folder to load instead of the shipped one.")(function)
+    return function
+
+
+def input_options(function: F) -> F:
+    function = click.option("--encoding", metavar="ENC",
+                            help="Encoding of a CSV input: utf-8, cp932 (Shift_JIS)… Default: detected.")(function)
+    function = click.option("--format", "input_format", type=click.Choice(["csv", "jsonl", "parquet"]),
+                            help="Input format (default: from the file name).")(function)
+    return function
+
+
+def run_options(function: F) -> F:
+    function = click.option("--processes", "-p", type=click.IntRange(min=1),
+                            help="Worker processes (default: every core; 1 runs in this process).")(function)
+    function = click.option("--chunk-size", type=click.IntRange(min=1), default=2000, show_default=True,
+                            help="Members per task sent to a worker.")(function)
+    function = click.option("--progress/--no-progress", default=None,
+                            help="Progress bar on stderr (default: only on a terminal).")(function)
+    return function
+
+
+def load_book(packs: str | None, rules_root: Path | None) -> Rulebook:
+    chosen = [p.strip() for p in packs.split(",") if p.strip()] if packs else None
+    try:
+        return Rulebook.load(chosen, root=rules_root)
+    except RuleFileError as error:
+        raise Failed(str(error)) from None
+    except (ValueError, FileNotFoundError) as error:
+        raise InputError(str(error)) from None
+
+
+LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="Language of the text.")
