@@ -79,7 +79,8 @@ def test_one_bad_cell_is_an_error_row_naming_row_column_and_value(column: str, v
 def test_an_invalid_member_names_the_rule_of_the_models() -> None:
     error = one({"id": "M1", "kind": "insured", "enrolled_on": "2020-04-01", "loss_on": "2019-01-01"})
     assert isinstance(error, hr.RowError) and error.kind == "ValidationError"
-    assert error.problem == "loss_on=2019-01-01 must be after enrolled_on=2020-04-01"
+    assert error.problem == "loss_on (2019-01-01) must be after enrolled_on (2020-04-01)"
+    assert error.problem_ja == "「loss_on」（2019-01-01）は「enrolled_on」（2020-04-01）より後の日付にしてください"
 
 
 @pytest.mark.parametrize("header", ["my_number", "My Number", "マイナンバー", "個人番号"])

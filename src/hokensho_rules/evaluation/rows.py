@@ -156,9 +156,11 @@ def _rebuild_result(
 class RowError:
     """One input row that could not be decided, and why.
 
-    ``column`` and ``value`` name the bad cell when one cell was the problem;
-    ``value`` is never shown for a column that could hold a My Number (``id``).
-    ``kind`` is the error's class name (``ValidationError``, ``ConflictError``, …).
+    ``column`` (as the file's header writes it) and ``value`` name the bad cell when one
+    cell was the problem; ``value`` is shortened, and ``None`` for the ``id`` column and
+    for any value that may be a My Number. ``problem`` is in English, ``problem_ja`` in
+    Japanese (when the problem has a Japanese wording). ``kind`` is the error's class
+    name (``ValidationError``, ``ConflictError``, ``DuplicateId``, …).
     """
 
     row: int
@@ -167,13 +169,22 @@ class RowError:
     kind: str
     column: str | None = None
     value: str | None = None
+    problem_ja: str | None = None
 
     ok = False
 
     def __str__(self) -> str:
+        return self.message("en")
+
+    def message(self, lang: str = "en") -> str:
+        """The error as one line, in English (``en``) or Japanese (``ja``), naming the row, column and value."""
+        shown = f", value {self.value!r}" if self.value is not None else ""
+        if lang == "ja" and self.problem_ja:
+            where = f"{self.row}行目" + (f"（加入者 {self.member_id}）" if self.member_id else "")
+            cell = f"、列「{self.column}」" if self.column else ""
+            return f"{where}{cell}{shown}: {self.problem_ja}"
         where = f"row {self.row}" + (f" (member {self.member_id})" if self.member_id else "")
         cell = f", column {self.column}" if self.column else ""
-        shown = f", value {self.value!r}" if self.value is not None else ""
         return f"{where}{cell}{shown}: {self.problem}"
 
 

@@ -13,8 +13,10 @@ refuses both, since nothing else in the library needs 12-digit ids.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["WITHHELD", "check_digit", "contains_my_number", "is_my_number", "redact", "shown"]
+__all__ = ["WITHHELD", "check_digit", "contains_my_number", "is_my_number", "redact", "shown", "shown_cell",
+           "spreadsheet_safe"]
 
 # 12 decimal digits (any script's, e.g. full-width １２３…, as typed with an IME),
 # optionally written in groups of four as on the card (1234 5678 9018, 1234-5678-9018),
@@ -73,3 +75,39 @@ def shown(value: object, limit: int = 80) -> str:
         return f"{text}… ({len(value):,} characters)"
     text = redact(repr(value))
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP, "CSV Injection"):
+# = + - @, and tab or carriage return, which some spreadsheets skip before reading one.
+# Full-width forms (＝ ＋ － ＠) are read as formulas by Japanese Excel too.
+_FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows and never runs: a leading ``'`` when it
+    starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (OWASP's advice).
+
+    The apostrophe is the spreadsheets' own "this is text" mark: Excel and LibreOffice
+    show the cell without it. Every CSV file the library writes passes each cell here.
+    """
+    return "'" + text if text and text[0] in _FORMULA_START else text
+
+
+def shown_cell(value: object, limit: int = 40) -> str | None:
+    """A cell's value as an error may show it, or ``None`` when it must not be shown.
+
+    ``None`` when the value may be a My Number, in any spelling: 12 digits with a valid
+    check digit anywhere in it, in groups of four or not, half- or full-width, with
+    spaces or hyphens; at most ``limit`` characters of it otherwise (then ``…`` and its
+    length), control characters replaced by ``?``. A formula is neutralised where the
+    value is written to a CSV file (:func:`spreadsheet_safe`).
+    """
+    if value is None:
+        return None
+    text = str(value)
+    # Full-width digits and spaces folded first (one linear pass, even over a huge cell).
+    if contains_my_number(unicodedata.normalize("NFKC", text)):
+        return None
+    cut = text[:limit]
+    cut = "".join("?" if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in cut)
+    return cut if len(text) <= limit else f"{cut}… ({len(text):,} characters)"

@@ -19,13 +19,16 @@ the problem. A bad cell, an invalid member, a conflict or a gap stops only its r
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -33,6 +36,7 @@ from typing import Any, NamedTuple
 from tqdm import tqdm
 
 from .columns import Header, SchemaError, parse_row
+from .unique import unique_rows
 from ..facts.errors import DecisionError, EngineError
 from ..facts.member import Member
 from ..facts.record import Value, to_record
@@ -42,7 +46,8 @@ from ..render import Decision
 from ..render.results import Results
 from ..rulebook.book import Rulebook
 
-__all__ = ["BatchItem", "Result", "Results", "TableRows", "default_processes", "evaluate_all", "evaluate_many"]
+__all__ = ["BatchItem", "Result", "Results", "TableRows", "WorkerDied", "default_processes", "evaluate_all",
+           "evaluate_many"]
 
 Result = MemberResult | RowError
 """What :func:`evaluate_many` yields for each input row."""
@@ -63,8 +68,23 @@ class TableRows:
     """
 
     header: Header
-    rows: Iterable[Sequence[object] | Mapping[str, object]]
+    rows: Iterable[Sequence[object] | Mapping[str, object] | RowError]  # RowError: a row that could not be read
     total: int | None = None  # number of rows, when known (for the progress bar)
+
+
+class WorkerDied(RuntimeError):
+    """A worker process died (killed, out of memory) twice while evaluating one chunk of rows.
+
+    The first death is survived: the pool is replaced and the chunk run again, alone.
+    ``first_row`` and ``last_row`` are the chunk's input rows (counted from 1);
+    ``exit_code`` the dead worker's, when known (``-9``: SIGKILL).
+    """
+
+    def __init__(self, first_row: int, last_row: int, exit_code: int | None = None):
+        how = f" (exit code {exit_code})" if exit_code is not None else ""
+        super().__init__(f"a worker process died twice{how} while evaluating rows {first_row}–{last_row}; "
+                         "nothing was written; run again, or with --processes 1 to find the row")
+        self.first_row, self.last_row, self.exit_code = first_row, last_row, exit_code
 
 
 def default_processes() -> int:
@@ -112,6 +132,9 @@ class _Flattened(NamedTuple):
 
 def _one(evaluator: OutcomeEvaluator, row: int, item: object, job: _Job, headers: dict[tuple[str, ...], Header]) -> Result:
     member: Member | RowError
+    if isinstance(item, RowError):
+        # A row the reader could not read, or a repeated id: already an error row, now numbered.
+        return dataclasses.replace(item, row=row)
     if isinstance(item, _Flattened):
         flattened = item
         return _guarded(row, item.member_id, lambda: evaluator.result_of_fact(row, flattened.member_id, job.on,
@@ -162,6 +185,9 @@ _WORKER: OutcomeEvaluator | None = None
 
 def _start_worker(book: Rulebook, cache: bool) -> None:
     global _WORKER
+    # Ctrl-C reaches the whole process group: the parent stops the run and the pool;
+    # a worker stopped by it would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # ``book`` arrived pickled by reference (packs, root): unpickling loaded it here.
     _WORKER = OutcomeEvaluator(book, cache=cache)
 
@@ -192,24 +218,66 @@ def _ordered(
         return
     # spawn: a worker inherits no engine state, lock or thread from this process (``engine/adapter.py``).
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(book, cache)) as pool:
-        pending: deque[tuple[int, Future[Any]]] = deque()
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(book, cache))
+
+    pool = new_pool()
+    # In flight: (first row, rows sent, future), oldest first.
+    pending: deque[tuple[int, list[object], Future[Any]]] = deque()
+
+    def retry_alone(first_row: int, sent: list[object]) -> Any:
+        # A worker died: every chunk in flight is lost with the pool. A new pool runs them
+        # again, one at a time, so that a chunk that kills its worker again is known.
+        nonlocal pool
+        pool.shutdown(wait=True, cancel_futures=True)
+        pool = new_pool()
+        future = pool.submit(_worker_chunk, first_row, sent, job)
         try:
-            for first_row, items in chunks:
-                sent = items if job.decisions else [
-                    _Flattened(item.id, to_record(item, job.on)) if type(item) is Member else item for item in items
-                ]
-                pending.append((len(items), pool.submit(_worker_chunk, first_row, sent, job)))
-                while len(pending) >= processes * _IN_FLIGHT_PER_WORKER:
-                    size, future = pending.popleft()
-                    yield size, future.result()
-            while pending:
-                size, future = pending.popleft()
-                yield size, future.result()
-        finally:
-            # The caller stopped early (or a worker died): drop what is queued, now.
-            for _, future in pending:
-                future.cancel()
+            return future.result()
+        except BrokenProcessPool:
+            raise WorkerDied(first_row, first_row + len(sent) - 1, _exit_code(pool)) from None
+
+    def result(first_row: int, sent: list[object], future: Future[Any]) -> Any:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            output = retry_alone(first_row, sent)
+            # The others in flight died with the pool too: each is run again alone.
+            for index, (other_first, other_sent, _) in enumerate(pending):
+                pending[index] = (other_first, other_sent, _done(retry_alone(other_first, other_sent)))
+            return output
+
+    try:
+        for first_row, items in chunks:
+            sent = items if job.decisions else [
+                _Flattened(item.id, to_record(item, job.on)) if type(item) is Member else item for item in items
+            ]
+            pending.append((first_row, sent, pool.submit(_worker_chunk, first_row, sent, job)))
+            while len(pending) >= processes * _IN_FLIGHT_PER_WORKER:
+                first, sent_items, future = pending.popleft()
+                yield len(sent_items), result(first, sent_items, future)
+        while pending:
+            first, sent_items, future = pending.popleft()
+            yield len(sent_items), result(first, sent_items, future)
+    finally:
+        # The caller stopped early (or a worker died): drop what is queued, now.
+        for _, _, future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _done(value: Any) -> Future[Any]:
+    future: Future[Any] = Future()
+    future.set_result(value)
+    return future
+
+
+def _exit_code(pool: ProcessPoolExecutor) -> int | None:
+    """The exit code of a dead worker of ``pool``, if one is known."""
+    processes = getattr(pool, "_processes", None) or {}
+    codes = [p.exitcode for p in list(processes.values()) if p.exitcode not in (None, 0)]
+    return codes[0] if codes else None
 
 
 def _show_progress(progress: bool | None) -> bool:
@@ -229,6 +297,7 @@ def evaluate_many(
     decisions: bool = False,
     cache: bool = True,
     first_row: int = 1,
+    unique_ids: bool = False,
 ) -> Iterator[Result]:
     """Evaluate every member on ``on``; yield one result per input row, in input order.
 
@@ -246,13 +315,18 @@ def evaluate_many(
     ``decisions``: also attach each member's full Decision (with explanations; slower).
     ``cache``: use the abstraction cache (same answers; off only to compare).
     ``first_row``: the number of the first input row (e.g. a partition's offset).
+    ``unique_ids``: a row whose member id an earlier row had is an error row
+    (``DuplicateId``), not a second answer (the files API and the CLI always do this).
+
+    A worker process that dies is replaced and its chunk run again once; if it dies
+    again, :class:`WorkerDied` names the chunk's rows.
 
     Yields :class:`~hokensho_rules.evaluation.rows.MemberResult` or
     :class:`~hokensho_rules.evaluation.rows.RowError`; never stops for one bad row.
     """
     for result in _evaluate_chunks(members, on, rulebook=rulebook, processes=processes, chunk_size=chunk_size,
                                    progress=progress, decisions=decisions, cache=cache, transform=None,
-                                   first_row=first_row):
+                                   first_row=first_row, unique_ids=unique_ids):
         yield from result
 
 
@@ -280,6 +354,7 @@ def _evaluate_chunks(
     cache: bool,
     transform: Callable[[list[Result]], Any] | None,
     first_row: int = 1,
+    unique_ids: bool = False,
 ) -> Iterator[Any]:
     """:func:`evaluate_many`, one output per chunk (``transform`` of its results, in the workers)."""
     if type(on) is not date:
@@ -302,6 +377,8 @@ def _evaluate_chunks(
         # One chunk's work: starting worker processes (each loading a Rulebook) would cost more.
         workers = 1
     job = _Job(on, decisions, header, transform)
+    if unique_ids:
+        rows = unique_rows(rows, header, first_row)
     numbered: Iterator[tuple[int, list[object]]] = (
         (first_row + i * chunk_size, chunk) for i, chunk in enumerate(_chunks(rows, chunk_size))
     )

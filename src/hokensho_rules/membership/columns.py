@@ -41,6 +41,8 @@ from ..law.calendar import WarekiError, parse_wareki
 from ..facts.member import Member
 from ..facts.record import FACT_TYPES
 from ..evaluation.rows import RowError
+from ..facts.privacy import shown_cell
+from .messages import cell_count, cell_problem, validation_problem
 
 __all__ = [
     "COLUMNS",
@@ -197,7 +199,7 @@ class Header:
 
 
 class _CellError(ValueError):
-    pass
+    """A cell that cannot be read; ``args[0]`` is the kind of problem (messages.cell_problem)."""
 
 
 def _is_empty(value: object) -> bool:
@@ -213,12 +215,12 @@ def _is_empty(value: object) -> bool:
 def _date(value: object) -> date:
     if isinstance(value, datetime):
         if (value.hour, value.minute, value.second, value.microsecond) != (0, 0, 0, 0):
-            raise _CellError("a date, not a date and time, is expected")
+            raise _CellError("datetime")
         return date(value.year, value.month, value.day)
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise _CellError(f"a date is expected, got {type(value).__name__}")
+        raise _CellError("date")
     return _date_text(value)
 
 
@@ -234,10 +236,8 @@ def _date_text(value: str) -> date:
         if text[:1].isdigit():
             return date.fromisoformat(text)
         return parse_wareki(text)
-    except WarekiError as error:
-        raise _CellError(f"not a date ({error}); write 2020-04-01, 2020/04/01 or 令和2年4月1日") from None
-    except ValueError:
-        raise _CellError("not a date: write 2020-04-01, 2020/04/01 or 令和2年4月1日") from None
+    except (WarekiError, ValueError):
+        raise _CellError("date") from None
 
 
 def parse_date(value: str | date) -> date:
@@ -245,7 +245,10 @@ def parse_date(value: str | date) -> date:
 
     Raises ValueError saying which forms are accepted.
     """
-    return _date(value)
+    try:
+        return _date(value)
+    except _CellError as error:
+        raise ValueError(cell_problem(error.args[0]).en) from None
 
 
 def _flag(value: object) -> bool:
@@ -258,7 +261,7 @@ def _flag(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise _CellError("not a flag: write true/false, 1/0 or 有/無")
+    raise _CellError("bool")
 
 
 def _text(value: object) -> str:
@@ -268,13 +271,13 @@ def _text(value: object) -> str:
         return value.strip()
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return str(int(value))  # numpy's int64 too
-    raise _CellError(f"a text is expected, got {type(value).__name__}")
+    raise _CellError("text")
 
 
 def _kind(value: object) -> str:
     kind = _KINDS.get(unicodedata.normalize("NFKC", str(value)).strip().lower())
     if kind is None:
-        raise _CellError("not a kind: write insured/dependant or 被保険者/被扶養者")
+        raise _CellError("kind")
     return kind
 
 
@@ -282,7 +285,8 @@ _PARSERS = {"date": _date, "bool": _flag, "text": _text, "kind": _kind}
 
 
 def _shown(column: Column, value: object) -> str | None:
-    return None if column.name in _SECRET else str(value)
+    # Shortened, and never a value that may be a My Number (in any column, any spelling).
+    return None if column.name in _SECRET else shown_cell(value)
 
 
 def _known_id(value: object) -> str | None:
@@ -299,7 +303,8 @@ def _known_id(value: object) -> str | None:
 def parse_row(header: Header, cells: Sequence[object], row: int) -> Member | RowError:
     """The Member one row describes, or a RowError naming the row, the column and the value."""
     if len(cells) != len(header.columns):
-        return RowError(row, None, f"{len(cells)} cells for {len(header.columns)} columns", "SchemaError")
+        problem = cell_count(len(cells), len(header.columns))
+        return RowError(row, None, problem.en, "SchemaError", problem_ja=problem.ja)
     top: dict[str, Any] = {}
     documents: dict[str, dict[str, Any]] = {}
     id_cell: object = None
@@ -312,8 +317,9 @@ def parse_row(header: Header, cells: Sequence[object], row: int) -> Member | Row
         try:
             parsed = _PARSERS[column.kind](value)
         except _CellError as error:
-            return RowError(row, _known_id(id_cell) if column.name != "id" else None, str(error),
-                            "ValueError", name, _shown(column, value))
+            problem = cell_problem(error.args[0])
+            return RowError(row, _known_id(id_cell) if column.name != "id" else None, problem.en,
+                            "ValueError", name, _shown(column, value), problem.ja)
         if column.document is None:
             top[column.field] = parsed
         else:
@@ -330,13 +336,17 @@ def _validation_row(error: ValidationError, header: Header, cells: Sequence[obje
     by_name = {column.name: (name, value) for column, name, value in zip(header.columns, header.names, cells, strict=True)}
     written, value = by_name.get(loc, (loc or None, None))
     column = COLUMNS.get(loc)
-    more = f" ({error.error_count() - 1} more problem(s) in this row)" if error.error_count() > 1 else ""
-    # pydantic's own message, without the input it quotes: the input may be the id.
-    message = first["msg"].removeprefix("Value error, ") + more
-    if first["type"] == "missing":
-        message = f"{loc} is required" + (f" when any {loc.split('.')[0]}.* cell is filled" if "." in loc else "") + more
+    count = error.error_count() - 1
+    header_of = {c.name: n for c, n in zip(header.columns, header.names, strict=True)}
+    # The clerk's words for pydantic's detail: never its message, which may quote a pattern or the input.
+    problem = validation_problem(first, str(written or loc), header_of)
+    more_en = f" ({count} more problem(s) in this row)" if count else ""
+    more_ja = f"（この行にはほかに{count}件の問題があります）" if count else ""
     shown = _shown(column, value) if column is not None and not _is_empty(value) else None
-    return RowError(row, _known_id(id_cell), message, "ValidationError", written, shown)
+    if first["type"] == "my_number":
+        shown = None
+    return RowError(row, _known_id(id_cell), problem.en + more_en, "ValidationError", written, shown,
+                    problem.ja + more_ja)
 
 
 def member_cells(member: Member) -> dict[str, str]:

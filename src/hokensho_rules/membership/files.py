@@ -22,24 +22,25 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from .batch import DEFAULT_CHUNK, Result, TableRows, _evaluate_chunks
+from .batch import DEFAULT_CHUNK, TableRows, _evaluate_chunks
 from .columns import Header, SchemaError
+from .encoding import SHOWN_ERRORS, Encoder, Encoders, FileFormat, need_arrow
+from .messages import MAX_LINE, Problem, line_too_long, not_json
+from .writers import Writer, provenance, write_json
 from ..evaluation.rows import RowError
 from ..rulebook.book import Rulebook
-from .shapes import ColumnType, Shape, ShapeName, shape_named
+from .shapes import Shape, ShapeName, shape_named
 
 try:  # optional: the ``files`` extra
-    import pyarrow as pa
     import pyarrow.parquet as pq
 except ImportError:  # pragma: no cover - exercised only without the extra
-    pa = None
     pq = None
 
 __all__ = [
@@ -52,7 +53,6 @@ __all__ = [
     "read_table",
 ]
 
-FileFormat = Literal["csv", "jsonl", "parquet"]
 _SUFFIXES: dict[str, FileFormat] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
                                     ".pq": "parquet"}
 # Shift_JIS as Windows writes it: CP932 adds the NEC and IBM characters (①, ㈱, 髙) that
@@ -74,11 +74,6 @@ def file_format(path: str | Path, given: str | None = None) -> FileFormat:
     if found is None:
         raise ValueError(f"{path}: cannot tell the format from the name; use .csv, .jsonl or .parquet, or give the format")
     return found
-
-
-def _need_arrow(what: str) -> None:
-    if pa is None:
-        raise RuntimeError(f"{what} needs pyarrow: pip install 'hokensho-rules[files]'")
 
 
 def _codec(encoding: str) -> str:
@@ -115,11 +110,50 @@ def _text(path: str | Path, encoding: str | None) -> Iterator[IO[str]]:
             yield text
 
 
-def _decoded(rows: Iterator[list[str]], path: str | Path) -> Iterator[list[str]]:
-    try:
-        yield from rows
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: cannot decode byte {error.start} of a line as {error.encoding}; give the encoding") from None
+def _lines(text: IO[str], too_long: set[int]) -> Iterator[str]:
+    """The lines of ``text``, each at most :data:`MAX_LINE` characters held at once.
+
+    A longer line is read to its end in bounded pieces and dropped; in its place comes
+    :data:`_TOO_LONG`, and its number (counting from 1) goes into ``too_long``.
+    """
+    number = 0
+    while piece := text.readline(MAX_LINE):
+        number += 1
+        if len(piece) == MAX_LINE and not piece.endswith(("\n", "\r")):
+            while (rest := text.readline(MAX_LINE)) and not rest.endswith(("\n", "\r")):
+                pass
+            too_long.add(number)
+            yield _TOO_LONG
+            continue
+        yield piece
+
+
+# What stands for an over-long line: a NUL cell no export writes.
+_TOO_LONG = "\x00\n"
+
+
+def _error(problem: Problem, kind: str) -> RowError:
+    # Numbered by the batch (batch._one), which knows the row's place in the input.
+    return RowError(0, None, problem.en, kind, problem_ja=problem.ja)
+
+
+def _csv_rows(reader: Any, path: str | Path) -> Iterator[Sequence[object] | RowError]:
+    """The rows of a CSV reader; a row it cannot read (a cell beyond the limit, an over-long line) is an error row."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield _error(line_too_long(), "LineTooLong")
+            continue
+        except UnicodeDecodeError as error:
+            raise ValueError(f"{path}: cannot decode byte {error.start} of a line as {error.encoding}; "
+                             "give the encoding") from None
+        if row == ["\x00"]:
+            yield _error(line_too_long(), "LineTooLong")
+        elif row:
+            yield row
 
 
 @contextmanager
@@ -128,57 +162,75 @@ def read_members(path: str | Path, *, format: str | None = None, encoding: str |
     """The members of a file as :class:`~hokensho_rules.membership.batch.TableRows`, read lazily.
 
     Raises SchemaError naming a bad column (before any row is read), ValueError for an
-    undecodable CSV, FileNotFoundError for a missing file.
+    undecodable CSV, FileNotFoundError for a missing file. A row that cannot be read
+    (malformed or deeply nested JSON, a line over :data:`~.messages.MAX_LINE`
+    characters, a cell over the CSV limit) comes as a RowError in its place: one
+    error row, read in bounded memory, and the rest of the file is decided.
     """
     kind = file_format(path, format)
     if kind == "csv":
         with _text(path, encoding) as text:
-            reader = csv.reader(text)
+            too_long: set[int] = set()
+            reader = csv.reader(_lines(text, too_long))
             try:
                 first = next(reader)
             except StopIteration:
                 raise SchemaError(f"{path}: the file is empty; the first line must name the columns") from None
             except UnicodeDecodeError as error:
                 raise ValueError(f"{path}: the header is not {error.encoding}; give the encoding") from None
+            except csv.Error:
+                raise SchemaError(f"{path}: the first line is too long to be a header") from None
             header = Header.resolve(first)
-            yield TableRows(header, _decoded((row for row in reader if row), path))
+            yield TableRows(header, _csv_rows(reader, path))
     elif kind == "jsonl":
         with _text(path, encoding or "utf-8") as text:
             yield _jsonl_rows(text, path)
     else:
-        _need_arrow("Parquet")
+        need_arrow("Parquet")
         parquet = pq.ParquetFile(path)
         header = Header.resolve(parquet.schema_arrow.names)
         yield TableRows(header, _parquet_rows(parquet, chunk_size), parquet.metadata.num_rows)
 
 
 def _jsonl_rows(text: IO[str], path: str | Path) -> TableRows:
-    lines = (line for line in text if line.strip())
-    first = next(lines, None)
-    if first is None:
-        raise SchemaError(f"{path}: the file is empty")
-    first_row = _json_object(first, path, 1)
-    # The first line's keys are checked up front, so a wrong file fails before any
+    lines = (line for line in _lines(text, set()) if line.strip())
+    # The first object's keys are checked up front, so a wrong file fails before any
     # work; each line is then read by its own keys (a missing key is an empty cell, an
-    # unknown one that row's error).
+    # unknown one that row's error). Unreadable lines before it are error rows.
+    before: list[RowError] = []
+    first_row: dict[str, Any] | None = None
+    for line in lines:
+        item = _json_object(line)
+        if isinstance(item, RowError):
+            before.append(item)
+            continue
+        first_row = item
+        break
+    if first_row is None:
+        raise SchemaError(f"{path}: no line is a JSON object" if before else f"{path}: the file is empty")
     header = Header.resolve(first_row.keys())
+    found = first_row
 
-    def rows() -> Iterator[dict[str, Any]]:
-        yield first_row
-        for number, line in enumerate(lines, start=2):
-            yield _json_object(line, path, number)
+    def rows() -> Iterator[dict[str, Any] | RowError]:
+        yield from before
+        yield found
+        for line in lines:
+            yield _json_object(line)
 
     return TableRows(header, rows())
 
 
-def _json_object(line: str, path: str | Path, number: int) -> dict[str, Any]:
+def _json_object(line: str) -> dict[str, Any] | RowError:
+    if line == _TOO_LONG:
+        return _error(line_too_long(), "LineTooLong")
     try:
         value = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{path}, line {number}: not JSON ({error.msg})") from None
+    except RecursionError:
+        return _error(not_json("nested"), "JSONError")
+    except ValueError:  # JSONDecodeError, and an integer of too many digits
+        return _error(not_json("malformed"), "JSONError")
     if not isinstance(value, dict):
-        # The file's content is wrong, not the caller's argument: a ValueError, like bad JSON.
-        raise ValueError(f"{path}, line {number}: a JSON object per line is expected")  # noqa: TRY004
+        return _error(not_json("not_object"), "JSONError")
     return value
 
 
@@ -188,157 +240,38 @@ def _parquet_rows(parquet: Any, chunk_size: int) -> Iterator[Sequence[object]]:
 
 
 def read_table(path: str | Path, *, format: str | None = None, encoding: str | None = None) -> list[dict[str, object]]:
-    """Every row of a (small) membership file as a dict of header → cell; for ``explain`` and friends."""
+    """Every row of a (small) membership file as a dict of header → cell; for ``explain`` and friends.
+
+    A row that could not be read (see :func:`read_members`) raises ValueError naming it.
+    """
+    out: list[dict[str, object]] = []
     with read_members(path, format=format, encoding=encoding) as table:
-        return [dict(zip(table.header.names, row, strict=False)) for row in table.rows]
-
-
-# --- encoding chunks (in the workers) ----------------------------------------------------
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-# Characters Unicode and CP932 disagree on: CP932 (as Windows maps it) has the full-width
-# forms instead. Anything else it cannot hold is an error, never a silent "?".
-_CP932_FORMS = str.maketrans({"\u301c": "\uff5e", "\u2212": "\uff0d", "\u2016": "\u2225", "\u2014": "\u2015",
-                              "\u00a2": "\uffe0", "\u00a3": "\uffe1", "\u00ac": "\uffe2"})
-
-
-def _encode(text: str, encoding: str) -> bytes:
-    if encoding == "cp932":
-        text = text.translate(_CP932_FORMS)
-    try:
-        return text.encode(encoding)
-    except UnicodeEncodeError as error:
-        raise ValueError(
-            f"{error.object[error.start:error.end]!r} cannot be written in {encoding}; write the output as utf-8"
-        ) from None
-
-
-def _json_cell(value: object) -> object:
-    return value.isoformat() if isinstance(value, date) else value
-
-
-@dataclass(frozen=True)
-class _Encoder:
-    """Turns a chunk's results into the bytes (or record batch) of one output file, in a worker."""
-
-    shape: Shape
-    format: FileFormat
-    encoding: str
-
-    def __call__(self, results: list[Result]) -> Any:
-        rows = self.shape.rows(results)
-        if self.format == "csv":
-            out = io.StringIO()
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerows([_cell(v) for v in row] for row in rows)
-            return _encode(out.getvalue(), self.encoding)
-        if self.format == "jsonl":
-            names = self.shape.names
-            text = "".join(
-                json.dumps(dict(zip(names, map(_json_cell, row), strict=True)), ensure_ascii=False) + "\n" for row in rows
-            )
-            return text.encode("utf-8")
-        return _record_batch(self.shape, rows)
-
-
-_ARROW_TYPES: dict[ColumnType, str] = {"int": "int64", "str": "string", "date": "date32", "bool": "bool"}
-
-
-def arrow_schema(shape: Shape) -> Any:
-    """The Arrow schema of a shape (every column nullable)."""
-    _need_arrow("Arrow output")
-    return pa.schema([(name, pa.type_for_alias(_ARROW_TYPES[kind])) for name, kind in shape.columns])
-
-
-def _record_batch(shape: Shape, rows: Sequence[Sequence[object]]) -> Any:
-    schema = arrow_schema(shape)
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in shape.columns]
-    arrays = []
-    for (name, _), values, arrow_field in zip(shape.columns, columns, schema, strict=True):
-        if name in shape.mixed:
-            values = tuple(_json_cell(v) if isinstance(v, date) else v for v in values)
-        arrays.append(pa.array(values, type=arrow_field.type))
-    return pa.RecordBatch.from_arrays(arrays, schema=schema)
-
-
-@dataclass(frozen=True)
-class _Chunk:
-    """What one chunk sends back: each output's payload and the counts the summary needs."""
-
-    payloads: tuple[Any, ...]
-    rows: int
-    errors: int
-    actions: int
-    first_errors: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Encoders:
-    encoders: tuple[_Encoder, ...]
-
-    def __call__(self, results: list[Result]) -> _Chunk:
-        errors = [r for r in results if isinstance(r, RowError)]
-        actions = sum(len(r.actions) for r in results if not isinstance(r, RowError))
-        return _Chunk(tuple(e(results) for e in self.encoders), len(results), len(errors), actions,
-                      tuple(str(e) for e in errors[:_SHOWN_ERRORS]))
-
-
-_SHOWN_ERRORS = 5
-
-
-# --- writing ----------------------------------------------------------------------------
-
-
-class _Writer:
-    """Appends encoded chunks to one output file (``-``: stdout, for CSV and JSON Lines)."""
-
-    def __init__(self, path: str | Path, kind: FileFormat, shape: Shape, encoding: str, stack: ExitStack):
-        self.kind = kind
-        self.parquet: Any = None
-        self.stream: IO[bytes] | None = None
-        if kind == "parquet":
-            if str(path) == "-":
-                raise ValueError("Parquet cannot be written to stdout: give a file name")
-            self.parquet = stack.enter_context(pq.ParquetWriter(str(path), arrow_schema(shape), compression="zstd"))
-            return
-        if str(path) == "-":
-            self.stream = sys.stdout.buffer
-        else:
-            self.stream = stack.enter_context(open(path, "wb"))  # noqa: SIM115 (closed by the ExitStack)
-        if kind == "csv":
-            # A UTF-8 file starts with a BOM so that Excel reads it as UTF-8; a pipe does not.
-            bom = codecs.BOM_UTF8 if encoding == "utf-8-sig" and str(path) != "-" else b""
-            header = io.StringIO()
-            csv.writer(header, lineterminator="\n").writerow(shape.names)
-            self.stream.write(bom + _encode(header.getvalue(), encoding.replace("-sig", "")))
-
-    def write(self, payload: Any) -> None:
-        if self.parquet is not None:
-            if payload.num_rows:
-                self.parquet.write_batch(payload)
-        else:
-            assert self.stream is not None
-            self.stream.write(payload)
+        for number, row in enumerate(table.rows, start=1):
+            if isinstance(row, RowError):
+                raise ValueError(f"{path}: {replace(row, row=number)}")
+            out.append(dict(row) if isinstance(row, Mapping) else dict(zip(table.header.names, row, strict=False)))
+    return out
 
 
 @dataclass
 class Summary:
-    """What a file-to-file run did: rows read, errors, action rows, and the first few error messages."""
+    """What a file-to-file run did: rows read, errors, action rows, and the first few error messages.
+
+    ``rows`` (read) = ``decided`` + ``errors``, always. ``provenance`` is what was written
+    into the outputs (Parquet metadata, the ``summary`` JSON file): see
+    :func:`~hokensho_rules.membership.writers.provenance`.
+    """
 
     rows: int = 0
     errors: int = 0
     actions: int = 0
     first_errors: list[str] = field(default_factory=list)
+    provenance: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def decided(self) -> int:
+        """Rows decided: every row read that is not an error row."""
+        return self.rows - self.errors
 
     @property
     def ok(self) -> bool:
@@ -362,15 +295,23 @@ def evaluate_file(
     processes: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     progress: bool | None = None,
+    summary: str | Path | None = None,
 ) -> Summary:
     """Evaluate every member of ``source`` on ``on``; write one row per member to ``output``
     (``shape`` ``"wide"`` or ``"long"``) and, from the same pass, the action list to ``actions``.
 
     Streams: memory stays flat in the number of members. An input row that cannot be
     decided becomes an error row in ``output`` (and counts in the returned Summary);
-    a header that cannot be used raises SchemaError before anything is written.
+    so does a later row with the id of an earlier one (``DuplicateId``). A header that
+    cannot be used raises SchemaError before anything is written.
     ``output_encoding`` applies to CSV output (``cp932`` for Shift_JIS; ``utf-8``
-    writes a BOM so Excel reads it).
+    writes a BOM so Excel reads it). ``summary``: also write the run's provenance
+    (rows read, decided, in error; the input's SHA-256; packs, rule files; version) as JSON.
+
+    Every file appears at its name complete or not at all (``render/atomic.py``): on
+    any failure an earlier file there is left intact. A failure to write raises
+    :class:`~hokensho_rules.render.atomic.OutputError`; a worker process that dies twice
+    on one chunk, :class:`~hokensho_rules.membership.batch.WorkerDied`.
     """
     book = rulebook if rulebook is not None else Rulebook.load()
     out_codec = "utf-8-sig" if _codec(output_encoding) in ("utf-8", "utf_8", "utf-8-sig") else _codec(output_encoding)
@@ -382,18 +323,27 @@ def evaluate_file(
     if not targets:
         raise ValueError("nothing to write: give an output file, an actions file, or both")
     if any(kind == "parquet" for _, kind, _ in targets):
-        _need_arrow("Parquet")
-    encoders = _Encoders(tuple(_Encoder(s, kind, out_codec.replace("-sig", "")) for _, kind, s in targets))
-    summary = Summary()
+        need_arrow("Parquet")
+    encoders = Encoders(tuple(Encoder(s, kind, out_codec.replace("-sig", "")) for _, kind, s in targets))
+    result = Summary()
     with read_members(source, format=input_format, encoding=encoding, chunk_size=chunk_size) as table, ExitStack() as stack:
-        writers = [_Writer(path, kind, s, out_codec, stack) for path, kind, s in targets]
+        writers = [Writer(path, kind, s, out_codec, stack) for path, kind, s in targets]
         for chunk in _evaluate_chunks(table, on, rulebook=book, processes=processes, chunk_size=chunk_size,
-                                      progress=progress, decisions=False, cache=True, transform=encoders):
+                                      progress=progress, decisions=False, cache=True, transform=encoders,
+                                      unique_ids=True):
             for writer, payload in zip(writers, chunk.payloads, strict=True):
                 writer.write(payload)
-            summary.rows += chunk.rows
-            summary.errors += chunk.errors
-            summary.actions += chunk.actions
-            room = _SHOWN_ERRORS - len(summary.first_errors)
-            summary.first_errors.extend(chunk.first_errors[:max(0, room)])
-    return summary
+            result.rows += chunk.rows
+            result.errors += chunk.errors
+            result.actions += chunk.actions
+            room = SHOWN_ERRORS - len(result.first_errors)
+            result.first_errors.extend(chunk.first_errors[:max(0, room)])
+        names = {"results" if s.name != "actions" else "actions": str(path) for path, _, s in targets}
+        result.provenance = provenance(source, on, book, rows=result.rows, decided=result.decided,
+                                       errors=result.errors, actions=result.actions, outputs=names)
+        for writer in writers:
+            writer.finish(result.provenance)
+    # The summary is written once every output is in place: its presence says they are complete.
+    if summary is not None:
+        write_json(result.provenance, summary)
+    return result

@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from .batch import DEFAULT_CHUNK, Result, TableRows, _evaluate_chunks
 from .columns import Header
-from .files import _record_batch, arrow_schema
+from .encoding import arrow_schema, record_batch
 from ..rulebook.book import Rulebook
 from .shapes import Shape, ShapeName, shape_named
 
@@ -41,7 +41,7 @@ class _ArrowChunk:
         self.shape = shape
 
     def __call__(self, results: list[Result]) -> Any:
-        return _record_batch(self.shape, self.shape.rows(results))
+        return record_batch(self.shape, self.shape.rows(results))
 
 
 def _frame(shape: Shape, batches: Iterable[Any]) -> pd.DataFrame:
@@ -83,4 +83,4 @@ def evaluate_frame(
 def to_frame(results: Iterable[Result], rulebook: Rulebook, shape: ShapeName = "wide") -> pd.DataFrame:
     """Results of :func:`~hokensho_rules.evaluate_many` as a DataFrame of ``shape``."""
     chosen = shape_named(shape, rulebook)
-    return _frame(chosen, [_record_batch(chosen, chosen.rows(list(results)))])
+    return _frame(chosen, [record_batch(chosen, chosen.rows(list(results)))])

@@ -5,8 +5,9 @@ the data their rules can give), so every chunk of a batch, in any process, has t
 same columns in the same order, and a Parquet file's schema is known before the
 first member is evaluated.
 
-Wide columns: ``row``, ``member_id``, ``on``, the error columns (``error``,
-``error_kind``, ``error_column``, ``error_value``; empty for a decided member), then for
+Wide columns: ``row``, ``member_id``, ``on``, the error columns (``error`` in English,
+``error_ja`` in Japanese, ``error_kind``, ``error_column`` as the file's header writes it,
+``error_value`` shortened and never a possible My Number; empty for a decided member), then for
 each question ``<question>.outcome``, ``<question>.rule`` and ``<question>.<datum>``
 for each datum its rules can give (deadlines, validity ends…). Questions that need an
 institution's counter (``presentation.*``) are not asked in a batch.
@@ -35,7 +36,7 @@ ShapeName = Literal["wide", "long", "actions"]
 
 _ROW: tuple[tuple[str, ColumnType], ...] = (("row", "int"), ("member_id", "str"), ("on", "date"))
 _ERROR: tuple[tuple[str, ColumnType], ...] = (
-    ("error", "str"), ("error_kind", "str"), ("error_column", "str"), ("error_value", "str"),
+    ("error", "str"), ("error_ja", "str"), ("error_kind", "str"), ("error_column", "str"), ("error_value", "str"),
 )
 LONG_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
     *_ROW, ("question", "str"), ("outcome", "str"), ("rule_id", "str"), ("data", "str"), *_ERROR,
@@ -47,7 +48,7 @@ ACTION_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
 
 
 def _error_cells(error: RowError) -> tuple[Value, ...]:
-    return (error.problem, error.kind, error.column, error.value)
+    return (error.problem, error.problem_ja, error.kind, error.column, error.value)
 
 
 def _value(packed: int | str | None) -> date | str | None:
@@ -89,9 +90,9 @@ class Shape:
 
     def _wide(self, result: MemberResult | RowError) -> Row:
         if isinstance(result, RowError):
-            blank: tuple[Value, ...] = (None,) * (len(self.columns) - 7)
+            blank: tuple[Value, ...] = (None,) * (len(self.columns) - 3 - len(_ERROR))
             return (result.row, result.member_id, None, *_error_cells(result), *blank)
-        cells: list[Value] = [result.row, result.member_id, result.on, None, None, None, None]
+        cells: list[Value] = [result.row, result.member_id, result.on, *(None,) * len(_ERROR)]
         # The packed answers, not Answer objects: a row per member needs no objects per question.
         answers = {answer[0]: answer for answer in result.packed_answers()}
         for question, data_keys in self.questions:
@@ -113,7 +114,7 @@ class Shape:
         return [
             (result.row, result.member_id, result.on, q, a.outcome, a.rule_id,
              json.dumps({k: _iso(v) for k, v in a.data.items()}, ensure_ascii=False) if a.data else None,
-             None, None, None, None)
+             *(None,) * len(_ERROR))
             for q, a in result.answers.items()
         ]
 

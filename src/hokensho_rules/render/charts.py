@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..results import actions, timeline
 from ..law.calendar import WarekiError, format_wareki
 from ..law.packs import Law
+from .atomic import atomic_path
 from .words import Lang, check_lang, outcome_label, question_title, show_date, text, word
 
 if TYPE_CHECKING:  # matplotlib is optional: only its types are named at import
@@ -89,7 +90,9 @@ class Chart:
         kind = target.suffix.lower().lstrip(".")
         if kind not in ("png", "svg"):
             raise ValueError(f"save a chart as .png or .svg, got {target.name!r}")
-        self.figure.savefig(target, format=kind, dpi=dpi)
+        # Complete or absent: drawn to a temporary file beside it, renamed when done.
+        with atomic_path(target) as temporary:
+            self.figure.savefig(temporary, format=kind, dpi=dpi)
         return target
 
     def png(self, *, dpi: int = 110) -> bytes:

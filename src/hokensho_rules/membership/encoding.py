@@ -1,0 +1,151 @@
+"""Encoding a chunk's results as the bytes (or Arrow record batch) of an output file, in the worker.
+
+Every CSV cell goes through :func:`~hokensho_rules.facts.privacy.spreadsheet_safe`: a
+text a spreadsheet would run (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage
+return) is written with a leading apostrophe, as OWASP advises. JSON Lines and Parquet
+keep values as they are (no spreadsheet opens them as formulas).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from ..evaluation.rows import RowError
+from ..facts.privacy import spreadsheet_safe
+from .batch import Result
+from .shapes import ColumnType, Shape
+
+try:  # optional: the ``files`` extra
+    import pyarrow as pa
+except ImportError:  # pragma: no cover - exercised only without the extra
+    pa = None
+
+__all__ = ["SHOWN_ERRORS", "Chunk", "Encoder", "Encoders", "FileFormat", "arrow_schema", "csv_line", "need_arrow", "record_batch"]
+
+FileFormat = Literal["csv", "jsonl", "parquet"]
+
+
+def need_arrow(what: str) -> None:
+    """RuntimeError saying how to install pyarrow, when it is missing."""
+    if pa is None:
+        raise RuntimeError(f"{what} needs pyarrow: pip install 'hokensho-rules[files]'")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    # A text a spreadsheet would run as a formula is written as text (facts/privacy.py).
+    return spreadsheet_safe(str(value))
+
+
+# Characters Unicode and CP932 disagree on: CP932 (as Windows maps it) has the full-width
+# forms instead. Anything else it cannot hold is an error, never a silent "?".
+_CP932_FORMS = str.maketrans({"\u301c": "\uff5e", "\u2212": "\uff0d", "\u2016": "\u2225", "\u2014": "\u2015",
+                              "\u00a2": "\uffe0", "\u00a3": "\uffe1", "\u00ac": "\uffe2"})
+
+
+def _encode(text: str, encoding: str) -> bytes:
+    if encoding == "cp932":
+        text = text.translate(_CP932_FORMS)
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"{error.object[error.start:error.end]!r} cannot be written in {encoding}; write the output as utf-8"
+        ) from None
+
+
+def csv_line(cells: Sequence[object], encoding: str) -> bytes:
+    """One CSV line of ``cells`` (a header, say), formula-safe, in ``encoding``."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([_cell(c) for c in cells])
+    return _encode(out.getvalue(), encoding)
+
+
+def _json_cell(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@dataclass(frozen=True)
+class Encoder:
+    """Turns a chunk's results into the bytes (or record batch) of one output file, in a worker."""
+
+    shape: Shape
+    format: FileFormat
+    encoding: str
+
+    def __call__(self, results: list[Result]) -> Any:
+        rows = self.shape.rows(results)
+        if self.format == "csv":
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerows([_cell(v) for v in row] for row in rows)
+            return _encode(out.getvalue(), self.encoding)
+        if self.format == "jsonl":
+            names = self.shape.names
+            text = "".join(
+                json.dumps(dict(zip(names, map(_json_cell, row), strict=True)), ensure_ascii=False) + "\n" for row in rows
+            )
+            return text.encode("utf-8")
+        return record_batch(self.shape, rows)
+
+
+_ARROW_TYPES: dict[ColumnType, str] = {"int": "int64", "str": "string", "date": "date32", "bool": "bool"}
+
+
+def arrow_schema(shape: Shape) -> Any:
+    """The Arrow schema of a shape (every column nullable)."""
+    need_arrow("Arrow output")
+    return pa.schema([(name, pa.type_for_alias(_ARROW_TYPES[kind])) for name, kind in shape.columns])
+
+
+def record_batch(shape: Shape, rows: Sequence[Sequence[object]]) -> Any:
+    schema = arrow_schema(shape)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in shape.columns]
+    arrays = []
+    for (name, _), values, arrow_field in zip(shape.columns, columns, schema, strict=True):
+        if name in shape.mixed:
+            values = tuple(_json_cell(v) if isinstance(v, date) else v for v in values)
+        arrays.append(pa.array(values, type=arrow_field.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """What one chunk sends back: each output's payload and the counts the summary needs."""
+
+    payloads: tuple[Any, ...]
+    rows: int
+    errors: int
+    actions: int
+    first_errors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Encoders:
+    encoders: tuple[Encoder, ...]
+
+    def __call__(self, results: list[Result]) -> Chunk:
+        errors = [r for r in results if isinstance(r, RowError)]
+        actions = sum(len(r.actions) for r in results if not isinstance(r, RowError))
+        return Chunk(tuple(e(results) for e in self.encoders), len(results), len(errors), actions,
+                     tuple(_both(e) for e in errors[:SHOWN_ERRORS]))
+
+
+def _both(error: RowError) -> str:
+    """An error row as the CLI shows it: in Japanese, then in English on the next line."""
+    english = error.message("en")
+    return f"{error.message('ja')}\n    {english}" if error.problem_ja else english
+
+
+SHOWN_ERRORS = 5
