@@ -29,14 +29,16 @@ def input_errors() -> Iterator[None]:
     """Turn an unusable input into exit 2 with a message naming the file or column."""
     try:
         yield
-    except (SchemaError, FileNotFoundError, IsADirectoryError, LookupError, UnicodeDecodeError) as error:
+    except (SchemaError, FileNotFoundError, IsADirectoryError, PermissionError, LookupError,
+            UnicodeDecodeError) as error:
         raise InputError(str(error)) from None
     except ValueError as error:
         raise InputError(str(error)) from None
 
 
 def report(summary: Summary, what: str) -> None:
-    click.echo(f"{summary.rows} rows, {summary.rows - summary.errors} decided, {summary.errors} error rows, "
+    """The run's counts on stderr (rows read = decided + error rows), the first error rows; exit 1 if any."""
+    click.echo(f"{summary.rows} rows read = {summary.decided} decided + {summary.errors} error rows; "
                f"{summary.actions} actions; {what}", err=True)
     for message in summary.first_errors:
         click.echo(f"  {message}", err=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
+from .guard import GuardedGroup
 from .mailing import mailing
 from .member import compare_command, explain, timeline
 from .membership import actions, columns, evaluate
 from .rules import rules
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="hokensho-rules")
 def main() -> None:
     """Which health-insurance document applies to each member of a membership file, and why.
@@ -26,7 +27,10 @@ def main() -> None:
     headers. Dates: 2025-12-02, 2025/12/02 or 令和7年12月2日.
 
     Exit codes: 0 ok; 1 some rows had errors (or a member was not found, or a check
-    failed); 2 usage error (bad option, unreadable file, unknown or missing column).
+    failed); 2 usage error (bad option, unreadable file, unknown or missing column);
+    3 a worker process died twice on one chunk; 4 an output could not be written (disk
+    full, folder not writable); 5 unexpected error; 130 Ctrl-C; 143 SIGTERM. With 3 and
+    above no file appears at an output's name: outputs are complete or absent.
     """
 
 

@@ -12,6 +12,11 @@ from ..membership.files import evaluate_file
 from .io import input_errors, report
 from .options import DATE, input_options, load_book, rulebook_options, run_options
 
+SUMMARY = click.option(
+    "--summary", "summary_path", metavar="FILE",
+    help="Also write the run's provenance as JSON: input name, size and SHA-256; rows read, decided and in "
+         "error; the day, packs, rule files' SHA-256, library version (Parquet outputs hold it as metadata too).")
+
 
 @click.command()
 @click.argument("source", type=click.Path(dir_okay=False, allow_dash=True))
@@ -19,6 +24,7 @@ from .options import DATE, input_options, load_book, rulebook_options, run_optio
 @click.option("--output", "-o", help="Result file (.csv, .jsonl, .parquet); '-' for stdout.")
 @click.option("--actions", "actions_path", help="Also write the action list (same pass) to this file.")
 @click.option("--long", "long_form", is_flag=True, help="One row per member and question instead of one per member.")
+@SUMMARY
 @click.option("--output-format", type=click.Choice(["csv", "jsonl", "parquet"]),
               help="Format of --output (default: from its name; CSV for '-').")
 @click.option("--output-encoding", default="utf-8", show_default=True,
@@ -26,14 +32,17 @@ from .options import DATE, input_options, load_book, rulebook_options, run_optio
 @input_options
 @run_options
 @rulebook_options
-def evaluate(source: str, on: date, output: str | None, actions_path: str | None, long_form: bool,
+def evaluate(source: str, on: date, output: str | None, actions_path: str | None, long_form: bool, summary_path: str | None,
              output_format: str | None, output_encoding: str, encoding: str | None, input_format: str | None, processes: int | None,
              chunk_size: int, progress: bool | None, packs: str | None, rules_root: Path | None) -> None:
     """Decide every question for every member of SOURCE on one date.
 
     Writes one row per member (outcome, deciding rule and dates per question), or per
     member and question with --long; a row that cannot be decided is an error row
-    naming the row, column and problem. Exit 1 if there were error rows.
+    naming the row, column and problem, in Japanese and English (a later row with
+    the id of an earlier one too). Rows read = decided + error rows, printed on
+    stderr and written into a Parquet output's metadata and the --summary file.
+    Exit 1 if there were error rows; each output appears complete or not at all.
 
     \b
     Example:
@@ -46,8 +55,7 @@ def evaluate(source: str, on: date, output: str | None, actions_path: str | None
         summary = evaluate_file(source, output, on, actions=actions_path, shape="long" if long_form else "wide",
                                 rulebook=book, input_format=input_format, output_format=output_format,
                                 encoding=encoding, output_encoding=output_encoding, processes=processes,
-                                chunk_size=chunk_size,
-                                progress=progress)
+                                chunk_size=chunk_size, progress=progress, summary=summary_path)
     report(summary, f"written to {', '.join(p for p in (output, actions_path) if p)}")
 
 
@@ -56,10 +64,11 @@ def evaluate(source: str, on: date, output: str | None, actions_path: str | None
 @click.option("--on", "on", type=DATE, required=True, help="The date of the list: ISO or 令和.")
 @click.option("--output", "-o", default="-", show_default=True, help="Action list file (.csv, .jsonl, .parquet); '-' for stdout (CSV).")
 @click.option("--output-encoding", default="utf-8", show_default=True, help="Encoding of CSV output.")
+@SUMMARY
 @input_options
 @run_options
 @rulebook_options
-def actions(source: str, on: date, output: str, output_encoding: str, encoding: str | None,
+def actions(source: str, on: date, output: str, output_encoding: str, summary_path: str | None, encoding: str | None,
             input_format: str | None, processes: int | None, chunk_size: int, progress: bool | None,
             packs: str | None, rules_root: Path | None) -> None:
     """Write the insurer's action list for SOURCE on a date: who must be issued,
@@ -74,7 +83,7 @@ def actions(source: str, on: date, output: str, output_encoding: str, encoding: 
         summary = evaluate_file(source, None, on, actions=output, rulebook=book, input_format=input_format,
                                 encoding=encoding,
                                 output_encoding=output_encoding, processes=processes, chunk_size=chunk_size,
-                                progress=progress)
+                                progress=progress, summary=summary_path)
     report(summary, f"action list written to {'stdout' if output == '-' else output}")
 
 

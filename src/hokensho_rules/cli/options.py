@@ -17,6 +17,12 @@ from ..rulebook.book import Rulebook
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE = 0, 1, 2
+# The run could not finish: nothing was written at the output's name (an earlier file is intact).
+EXIT_WORKER_DIED = 3  # a worker process died twice on one chunk of rows
+EXIT_CANNOT_WRITE = 4  # an output could not be written: disk full, folder not writable, I/O error
+EXIT_INTERNAL = 5  # a bug: an unexpected error (one line; HOKENSHO_TRACEBACK=1 shows the traceback)
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT), as shells report it
+EXIT_TERMINATED = 143  # SIGTERM (kill, a scheduler's timeout), as shells report it
 
 
 class InputError(click.ClickException):

@@ -299,13 +299,17 @@ class Member(_Facts):
     )
     # Ids are bounded: durable-rules hashes a string by its length modulo 64 KB, so two
     # long ids that differ late would count as the same fact.
+    # The pattern of both: a letter or digit of any script first (never ``=``, ``+``, ``-``,
+    # ``@``: a spreadsheet would run the cell), then letters, digits and . _ : -.
     employer: str | None = Field(
-        default=None, min_length=1, max_length=200,
-        description="事業所: the employer's id (never a My Number, nor a control character).",
+        default=None, min_length=1, max_length=200, pattern=r"^[^\W_][\w.:\-]*$",
+        description="事業所: the employer's id: 1 to 200 letters or digits (any script) and . _ : -, starting "
+        "with a letter or digit (never a My Number, a control character or a formula).",
     )
     household: str | None = Field(
-        default=None, min_length=1, max_length=200,
-        description="世帯: id shared by the members of one household (never a My Number, nor a control character).",
+        default=None, min_length=1, max_length=200, pattern=r"^[^\W_][\w.:\-]*$",
+        description="世帯: id shared by the members of one household, written as the employer id is "
+        "(never a My Number, a control character or a formula).",
     )
     enrolment_notified_on: date | None = Field(
         default=None,

@@ -30,12 +30,12 @@ class Problem(NamedTuple):
 _ALLOWED = {
     "id": Problem("a member id is 1 to 64 characters: letters A–Z a–z, digits 0–9 and . _ : -",
                   "加入者番号は半角英数字と . _ : - の1〜64文字で書いてください"),
-    "employer": Problem("an employer id is 1 to 64 characters: letters or digits (Japanese too) and . _ : -, "
+    "employer": Problem("an employer id is 1 to 200 characters: letters or digits (Japanese too) and . _ : -, "
                         "starting with a letter or digit",
-                        "事業所は文字・数字（日本語も可）と . _ : - の1〜64文字で、先頭は文字か数字にしてください"),
-    "household": Problem("a household id is 1 to 64 characters: letters or digits (Japanese too) and . _ : -, "
+                        "事業所は文字・数字（日本語も可）と . _ : - の1〜200文字で、先頭は文字か数字にしてください"),
+    "household": Problem("a household id is 1 to 200 characters: letters or digits (Japanese too) and . _ : -, "
                          "starting with a letter or digit",
-                         "世帯は文字・数字（日本語も可）と . _ : - の1〜64文字で、先頭は文字か数字にしてください"),
+                         "世帯は文字・数字（日本語も可）と . _ : - の1〜200文字で、先頭は文字か数字にしてください"),
 }
 
 MY_NUMBER = Problem(
