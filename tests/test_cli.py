@@ -26,7 +26,7 @@ def test_evaluate_writes_parquet_and_the_action_list_from_one_pass(tmp_path: Pat
     code, _, err = run("evaluate", SAMPLE, "--on", "令和7年12月2日", "-o", str(tmp_path / "r.parquet"),
                        "--actions", str(tmp_path / "a.csv"), "-p", "1")
     assert code == 0, err
-    assert "50 rows, 50 decided, 0 error rows" in err
+    assert "50 rows read = 50 decided + 0 error rows" in err
     table = pq.read_table(tmp_path / "r.parquet")
     assert table.num_rows == 50 and "paper_card.usable.rule" in table.column_names
     assert set(table.column("on").to_pylist()) == {__import__("datetime").date(2025, 12, 2)}
@@ -126,4 +126,4 @@ def test_the_installed_command_runs_as_a_real_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert pq.read_table(tmp_path / "r.parquet").column("row").to_pylist() == list(range(1, 51))
-    assert "50 rows, 50 decided" in done.stderr and done.stdout == ""
+    assert "50 rows read = 50 decided" in done.stderr and done.stdout == ""

@@ -124,10 +124,14 @@ def test_dataframes_in_and_out_wide_long_and_actions(book: hr.Rulebook) -> None:
 
 def test_cp932_output_never_replaces_a_character_silently(tmp_path: Path, book: hr.Rulebook) -> None:
     source = tmp_path / "m.csv"
-    source.write_text("id,kind,enrolled_on,employer\nM1,insured,2020-04-01,E😀\n", encoding="utf-8")
+    source.write_text("id,kind,enrolled_on,employer\nM1,insured,2020-04-01,E髙\n", encoding="utf-8")
     summary = evaluate_file(source, tmp_path / "r.csv", ON, output_encoding="cp932", rulebook=book, processes=1)
     assert summary.ok  # the employer is not in the results, so nothing needs it
+    earlier = (tmp_path / "r.csv").read_bytes()
     # A bad cell's value is written in its error row: this one has no CP932 form.
     source.write_text("id,kind,enrolled_on,employer\nM1,insured,2020-04-01😀,E1\n", encoding="utf-8")
     with pytest.raises(ValueError, match="cannot be written in cp932; write the output as utf-8"):
         evaluate_file(source, tmp_path / "r.csv", ON, output_encoding="cp932", rulebook=book, processes=1)
+    # The run failed: the earlier file is left as it was, and no temporary file stays.
+    assert (tmp_path / "r.csv").read_bytes() == earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.csv", "r.csv"]

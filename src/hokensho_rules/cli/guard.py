@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import sys
 import threading
 import traceback
 from types import FrameType
@@ -40,6 +41,14 @@ def _terminate(signum: int, frame: FrameType | None) -> NoReturn:
     raise Terminated(signum)
 
 
+def _quiet_stdout() -> None:
+    """After stdout failed (full disk, closed pipe), point it at /dev/null: the exit must not fail again."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _stop(ctx: click.Context, message: str, code: int) -> NoReturn:
     click.echo(f"hokensho-rules: {message}", err=True)
     ctx.exit(code)
@@ -64,14 +73,16 @@ class GuardedGroup(click.Group):
             _stop(ctx, str(error), EXIT_CANNOT_WRITE)
         except BrokenPipeError:
             # stdout closed early (`| head`): what was written is all the reader wanted.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            _quiet_stdout()
             ctx.exit(EXIT_CANNOT_WRITE)
         except OSError as error:
+            _quiet_stdout()
             reason = os.strerror(error.errno) if error.errno else str(error)
             code = errno.errorcode.get(error.errno or 0)
             name = f" ({code})" if code else ""
             where = f" {shown_cell(error.filename, 200)}" if error.filename else ""
-            _stop(ctx, f"cannot read or write{where}: {reason}{name}; {_UNTOUCHED}", EXIT_CANNOT_WRITE)
+            _stop(ctx, f"cannot read or write{where}: {reason}{name}; the run stopped: {_UNTOUCHED}, "
+                  "and what went to stdout is incomplete", EXIT_CANNOT_WRITE)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except Exception as error:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from ..facts.privacy import spreadsheet_safe
+
 __all__ = ["ActionRow", "Answer", "MemberResult", "RowError"]
 
 
@@ -178,7 +180,8 @@ class RowError:
 
     def message(self, lang: str = "en") -> str:
         """The error as one line, in English (``en``) or Japanese (``ja``), naming the row, column and value."""
-        shown = f", value {self.value!r}" if self.value is not None else ""
+        # The value as a spreadsheet would not run it, should the line be pasted into one.
+        shown = f", value {spreadsheet_safe(self.value)!r}" if self.value is not None else ""
         if lang == "ja" and self.problem_ja:
             where = f"{self.row}行目" + (f"（加入者 {self.member_id}）" if self.member_id else "")
             cell = f"、列「{self.column}」" if self.column else ""
