@@ -95,7 +95,7 @@ def run(name: str, folder: Path, source: Path, fault: Callable[[subprocess.Popen
         try:
             path.write_bytes(EARLIER)
         except OSError:
-            pass
+            pass  # a folder one may not write in: its earlier files are already there
     command = [*cli(), "evaluate", str(source), "--on", "2025-12-02", "-o", str(outputs[0]), "--actions",
                str(outputs[1]), *extra]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, start_new_session=True,
@@ -156,11 +156,6 @@ def file_size_limit() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (2_000_000, 2_000_000))
 
 
-def as_nobody() -> None:
-    os.setgid(65534)
-    os.setuid(65534)
-
-
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     folder = Path(sys.argv[2] if len(sys.argv) > 2 else "/tmp/hokensho-faults")
@@ -192,15 +187,21 @@ def main() -> None:
             subprocess.run(["umount", str(tiny)], check=False)
     locked = folder / "locked"
     locked.mkdir(exist_ok=True)
-    locked.chmod(0o555)
+    if os.geteuid() == 0:
+        # root may write anywhere: a read-only mount instead of a folder without write permission.
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(locked)], check=True)
+        for name in ("big.parquet", "act.csv"):
+            (locked / name).write_bytes(EARLIER)
+        subprocess.run(["mount", "-o", "remount,ro", str(locked)], check=True)
+    else:
+        locked.chmod(0o555)
     try:
-        # root may write anywhere: the command then runs as nobody.
-        run("unwritable folder", folder, source, nothing, ["-p", "2"], out_folder=locked,
-            preexec=as_nobody if os.geteuid() == 0 else None)
+        run("unwritable folder", folder, source, nothing, ["-p", "2"], out_folder=locked)
     finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", str(locked)], check=False)
         locked.chmod(0o755)
         shutil.rmtree(locked, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()

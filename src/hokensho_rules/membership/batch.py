@@ -230,8 +230,9 @@ def _ordered(
         # A worker died: every chunk in flight is lost with the pool. A new pool runs them
         # again, one at a time, so that a chunk that kills its worker again is known.
         nonlocal pool
-        pool.shutdown(wait=True, cancel_futures=True)
-        pool = new_pool()
+        if getattr(pool, "_broken", True):
+            pool.shutdown(wait=True, cancel_futures=True)
+            pool = new_pool()
         future = pool.submit(_worker_chunk, first_row, sent, job)
         try:
             return future.result()
@@ -248,6 +249,7 @@ def _ordered(
                 pending[index] = (other_first, other_sent, _done(retry_alone(other_first, other_sent)))
             return output
 
+    finished = False
     try:
         for first_row, items in chunks:
             sent = items if job.decisions else [
@@ -260,10 +262,14 @@ def _ordered(
         while pending:
             first, sent_items, future = pending.popleft()
             yield len(sent_items), result(first, sent_items, future)
+        finished = True
     finally:
-        # The caller stopped early (or a worker died): drop what is queued, now.
+        # The caller stopped early (Ctrl-C, an error, a worker that died twice): drop what
+        # is queued and stop the workers now rather than when their chunks are done.
         for _, _, future in pending:
             future.cancel()
+        if not finished:
+            _stop_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -271,6 +277,13 @@ def _done(value: Any) -> Future[Any]:
     future: Future[Any] = Future()
     future.set_result(value)
     return future
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGTERM every worker of ``pool`` still running (their results are no longer wanted)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
 
 
 def _exit_code(pool: ProcessPoolExecutor) -> int | None:
