@@ -26,7 +26,8 @@ Glossary (the words of the API):
 """
 
 from .results.actions import Action
-from .membership.batch import Results, TableRows, evaluate_all, evaluate_many
+from .membership.batch import Results, TableRows, WorkerDied, evaluate_all, evaluate_many
+from .render.atomic import OutputError
 from .rulebook.book import Rulebook, compare, plan_mailing
 from .membership.columns import SchemaError
 from .results.decisions import Explanation, NotApplied, Presentations, Verdict
@@ -78,6 +79,7 @@ __all__ = [
     "MemberResult",
     "MyNumberCard",
     "NotApplied",
+    "OutputError",
     "PaperCard",
     "Parcel",
     "Presentations",
@@ -91,6 +93,7 @@ __all__ = [
     "TableRows",
     "Timeline",
     "Verdict",
+    "WorkerDied",
     "compare",
     "evaluate_all",
     "evaluate_many",

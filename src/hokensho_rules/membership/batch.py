@@ -246,7 +246,9 @@ def _ordered(
             output = retry_alone(first_row, sent)
             # The others in flight died with the pool too: each is run again alone.
             for index, (other_first, other_sent, _) in enumerate(pending):
-                pending[index] = (other_first, other_sent, _done(retry_alone(other_first, other_sent)))
+                done: Future[Any] = Future()
+                done.set_result(retry_alone(other_first, other_sent))
+                pending[index] = (other_first, other_sent, done)
             return output
 
     finished = False
@@ -273,12 +275,6 @@ def _ordered(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _done(value: Any) -> Future[Any]:
-    future: Future[Any] = Future()
-    future.set_result(value)
-    return future
-
-
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """SIGTERM every worker of ``pool`` still running (their results are no longer wanted)."""
     for process in list((getattr(pool, "_processes", None) or {}).values()):
@@ -288,8 +284,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 def _exit_code(pool: ProcessPoolExecutor) -> int | None:
     """The exit code of a dead worker of ``pool``, if one is known."""
-    processes = getattr(pool, "_processes", None) or {}
-    codes = [p.exitcode for p in list(processes.values()) if p.exitcode not in (None, 0)]
+    codes = [p.exitcode for p in list((getattr(pool, "_processes", None) or {}).values()) if p.exitcode not in (None, 0)]
     return codes[0] if codes else None
 
 
