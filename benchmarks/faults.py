@@ -114,10 +114,13 @@ def run(name: str, folder: Path, source: Path, fault: Callable[[subprocess.Popen
     print(f"   hidden temporary files left: {len(parts(target))}")
 
 
-def mid_run(process: subprocess.Popen[bytes], folder: Path, minimum: int = 200_000) -> None:
-    """Wait until the outputs' temporary files hold at least ``minimum`` bytes in all."""
+def mid_run(process: subprocess.Popen[bytes], folder: Path, minimum: int = 10_000_000) -> None:
+    """Wait until the outputs' temporary files hold at least ``minimum`` bytes in all
+    (10 MB: about 40 % of a 200,000-row run's action list and results)."""
     while process.poll() is None:
-        if sum(p.stat().st_size for p in parts(folder) if p.exists()) >= minimum:
+        written = sum(p.stat().st_size for p in parts(folder) if p.exists())
+        if written >= minimum:
+            print(f"   (fault with {written:,} bytes written to the temporary files)")
             return
         time.sleep(0.05)
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["WITHHELD", "check_digit", "contains_my_number", "is_my_number", "redact", "shown", "shown_cell",
-           "spreadsheet_safe"]
+__all__ = ["FORMULA_START", "WITHHELD", "check_digit", "contains_my_number", "is_my_number", "redact", "shown",
+           "shown_cell", "spreadsheet_safe"]
 
 # 12 decimal digits (any script's, e.g. full-width １２３…, as typed with an IME),
 # optionally written in groups of four as on the card (1234 5678 9018, 1234-5678-9018),
@@ -80,7 +80,7 @@ def shown(value: object, limit: int = 80) -> str:
 # What a spreadsheet runs as a formula when a cell starts with it (OWASP, "CSV Injection"):
 # = + - @, and tab or carriage return, which some spreadsheets skip before reading one.
 # Full-width forms (＝ ＋ － ＠) are read as formulas by Japanese Excel too.
-_FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -90,7 +90,7 @@ def spreadsheet_safe(text: str) -> str:
     The apostrophe is the spreadsheets' own "this is text" mark: Excel and LibreOffice
     show the cell without it. Every CSV file the library writes passes each cell here.
     """
-    return "'" + text if text and text[0] in _FORMULA_START else text
+    return "'" + text if text and text[0] in FORMULA_START else text
 
 
 def shown_cell(value: object, limit: int = 40) -> str | None:

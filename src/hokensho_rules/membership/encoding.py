@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, Literal
 
 from ..evaluation.rows import RowError
-from ..facts.privacy import spreadsheet_safe
+from ..facts.privacy import FORMULA_START
 from .batch import Result
 from .shapes import ColumnType, Shape
 
@@ -44,8 +44,10 @@ def _cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
-    # A text a spreadsheet would run as a formula is written as text (facts/privacy.py).
-    return spreadsheet_safe(str(value))
+    text = str(value)
+    # A text a spreadsheet would run as a formula is written as text (facts/privacy.py);
+    # tested inline: this runs for every cell of a whole membership.
+    return "'" + text if text and text[0] in FORMULA_START else text
 
 
 # Characters Unicode and CP932 disagree on: CP932 (as Windows maps it) has the full-width
