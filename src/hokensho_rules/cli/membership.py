@@ -32,9 +32,10 @@ SUMMARY = click.option(
 @input_options
 @run_options
 @rulebook_options
-def evaluate(source: str, on: date, output: str | None, actions_path: str | None, long_form: bool, summary_path: str | None,
-             output_format: str | None, output_encoding: str, encoding: str | None, input_format: str | None, processes: int | None,
-             chunk_size: int, progress: bool | None, packs: str | None, rules_root: Path | None) -> None:
+def evaluate(source: str, on: date, output: str | None, actions_path: str | None, long_form: bool,
+             summary_path: str | None, output_format: str | None, output_encoding: str, encoding: str | None,
+             input_format: str | None, processes: int | None, chunk_size: int, progress: bool | None,
+             packs: str | None, rules_root: Path | None) -> None:
     """Decide every question for every member of SOURCE on one date.
 
     Writes one row per member (outcome, deciding rule and dates per question), or per
