@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import hokensho_rules as hr
-from hokensho_rules.membership.batch import WorkerDied, _evaluate_chunks
+from hokensho_rules.membership.batch import _evaluate_chunks
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="signals and /proc as on Linux")
 
@@ -246,7 +246,7 @@ class DieOnRow:
 
 def test_the_python_api_raises_worker_died_naming_the_rows() -> None:
     people = [hr.Member(id=f"M{i}", kind="insured", enrolled_on=date(2020, 4, 1)) for i in range(20)]
-    with pytest.raises(WorkerDied, match="rows 6–10") as caught:
+    with pytest.raises(hr.WorkerDied, match="rows 6–10") as caught:
         for _ in _evaluate_chunks(people, date(2025, 12, 2), rulebook=None, processes=2, chunk_size=5, progress=False,
                                   decisions=False, cache=True, transform=DieOnRow(7)):
             pass

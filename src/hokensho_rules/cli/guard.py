@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 import click
 
 from ..facts.privacy import redact, shown_cell
-from ..membership.batch import WorkerDied
+from ..facts.errors import WorkerDied
 from ..render.atomic import OutputError, Terminated
 from .options import (
     EXIT_CANNOT_WRITE,

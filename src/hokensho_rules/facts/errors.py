@@ -12,6 +12,7 @@ __all__ = [
     "GapError",
     "HokenshoError",
     "RuleFileError",
+    "WorkerDied",
 ]
 
 
@@ -67,3 +68,18 @@ class GapError(DecisionError):
 
 class EngineError(HokenshoError):
     """The rules engine refused a ruleset or a fact."""
+
+
+class WorkerDied(HokenshoError, RuntimeError):
+    """A worker process died (killed, out of memory) twice while evaluating one chunk of rows.
+
+    The first death is survived: the pool is replaced and the chunk run again, alone.
+    ``first_row`` and ``last_row`` are the chunk's input rows (counted from 1);
+    ``exit_code`` the dead worker's, when known (``-9``: SIGKILL).
+    """
+
+    def __init__(self, first_row: int, last_row: int, exit_code: int | None = None):
+        how = f" (exit code {exit_code})" if exit_code is not None else ""
+        super().__init__(f"a worker process died twice{how} while evaluating rows {first_row}–{last_row}; "
+                         "nothing was written; run again, or with --processes 1 to find the row")
+        self.first_row, self.last_row, self.exit_code = first_row, last_row, exit_code

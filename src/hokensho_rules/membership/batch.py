@@ -37,7 +37,7 @@ from tqdm import tqdm
 
 from .columns import Header, SchemaError, parse_row
 from .unique import unique_rows
-from ..facts.errors import DecisionError, EngineError
+from ..facts.errors import DecisionError, EngineError, WorkerDied
 from ..facts.member import Member
 from ..facts.record import Value, to_record
 from ..evaluation.outcomes import OutcomeEvaluator, evaluator_for
@@ -70,21 +70,6 @@ class TableRows:
     header: Header
     rows: Iterable[Sequence[object] | Mapping[str, object] | RowError]  # RowError: a row that could not be read
     total: int | None = None  # number of rows, when known (for the progress bar)
-
-
-class WorkerDied(RuntimeError):
-    """A worker process died (killed, out of memory) twice while evaluating one chunk of rows.
-
-    The first death is survived: the pool is replaced and the chunk run again, alone.
-    ``first_row`` and ``last_row`` are the chunk's input rows (counted from 1);
-    ``exit_code`` the dead worker's, when known (``-9``: SIGKILL).
-    """
-
-    def __init__(self, first_row: int, last_row: int, exit_code: int | None = None):
-        how = f" (exit code {exit_code})" if exit_code is not None else ""
-        super().__init__(f"a worker process died twice{how} while evaluating rows {first_row}–{last_row}; "
-                         "nothing was written; run again, or with --processes 1 to find the row")
-        self.first_row, self.last_row, self.exit_code = first_row, last_row, exit_code
 
 
 def default_processes() -> int:
@@ -244,10 +229,13 @@ def _ordered(
             return future.result()
         except BrokenProcessPool:
             output = retry_alone(first_row, sent)
-            # The others in flight died with the pool too: each is run again alone.
-            for index, (other_first, other_sent, _) in enumerate(pending):
+            # The others in flight that died with the pool are run again alone, in order.
+            for index, (other_first, other_sent, other) in enumerate(pending):
                 done: Future[Any] = Future()
-                done.set_result(retry_alone(other_first, other_sent))
+                try:
+                    done.set_result(other.result())
+                except BrokenProcessPool:
+                    done.set_result(retry_alone(other_first, other_sent))
                 pending[index] = (other_first, other_sent, done)
             return output
 
