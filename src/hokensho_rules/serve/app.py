@@ -179,10 +179,11 @@ def create_app(*, packs: tuple[str, ...] | None = None, rules_root: Path | None 
         return {"on": request.on.isoformat(), "packs": list(book.packs), "results": results}
 
     @app.post("/evaluate", openapi_extra=_body_of(EvaluateRequest), tags=["decide"])
-    async def evaluate(request: Request) -> dict[str, Any]:
+    async def evaluate(request: Request) -> JSONResponse:
         """Every question's verdict for one member (``member``) or many (``members``) on
         ``on``: outcome, data (deadlines…), the deciding rule's id and citation."""
-        return await run_in_threadpool(decide, parse(EvaluateRequest, await body(request)))
+        # Already JSON data: sent as it is, without FastAPI's encoder walking it again.
+        return JSONResponse(await run_in_threadpool(decide, parse(EvaluateRequest, await body(request))))
 
     def explained(request: ExplainRequest) -> dict[str, Any]:
         book = books.get(request.packs)
@@ -194,9 +195,10 @@ def create_app(*, packs: tuple[str, ...] | None = None, rules_root: Path | None 
                 "text": decision.explain(request.lang)}
 
     @app.post("/explain", openapi_extra=_body_of(ExplainRequest), tags=["decide"])
-    async def explain(request: Request) -> dict[str, Any]:
+    async def explain(request: Request) -> JSONResponse:
         """One member's decision as the text a clerk reads, in Japanese (令和 dates) or English."""
-        return await run_in_threadpool(explained, parse(ExplainRequest, await body(request)))
+        # Already JSON data: sent as it is, without FastAPI's encoder walking it again.
+        return JSONResponse(await run_in_threadpool(explained, parse(ExplainRequest, await body(request))))
 
     def listed(request: ActionsRequest) -> dict[str, Any]:
         book = books.get(request.packs)
@@ -208,9 +210,10 @@ def create_app(*, packs: tuple[str, ...] | None = None, rules_root: Path | None 
                 "text": found.render(request.lang)}
 
     @app.post("/actions", openapi_extra=_body_of(ActionsRequest), tags=["decide"])
-    async def actions(request: Request) -> dict[str, Any]:
+    async def actions(request: Request) -> JSONResponse:
         """The insurer's action list: who must be issued, return, be sent … by when, and which rule says so."""
-        return await run_in_threadpool(listed, parse(ActionsRequest, await body(request)))
+        # Already JSON data: sent as it is, without FastAPI's encoder walking it again.
+        return JSONResponse(await run_in_threadpool(listed, parse(ActionsRequest, await body(request))))
 
     def packs_of(packs: str | None) -> list[str] | None:
         return [p for p in packs.split(",")] if packs else None
