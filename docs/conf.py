@@ -6,6 +6,7 @@ Built with warnings as errors: ``sphinx-build -W --keep-going docs docs/_build/h
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,13 +24,17 @@ extensions = [
     "cli_help",
 ]
 
-exclude_patterns = ["_build", "_generated", "jupyter_execute", "**/.ipynb_checkpoints"]
+# The notebooks' .ipynb twins (docs/notebooks/jupytext.toml) are for JupyterLab: the
+# build reads the Markdown.
+exclude_patterns = ["_build", "_generated", "jupyter_execute", "**/.ipynb_checkpoints", "notebooks/*.ipynb"]
 source_suffix = {".md": "myst-nb"}
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
-# Every notebook runs at every build, in its own folder: a notebook that fails fails the build.
-nb_execution_mode = "force"
+# Every notebook runs at every build, in its own folder: a notebook that fails fails the
+# build. HOKENSHO_DOCS_EXECUTE=off builds them without running them (.ci/run does, since
+# its test suites have executed each one already: tests/test_notebooks.py).
+nb_execution_mode = os.environ.get("HOKENSHO_DOCS_EXECUTE", "force")
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 600

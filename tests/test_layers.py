@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the rulebook", ("rulebook",)),
     ("membership", ("membership",)),
     ("testing and proving", ("testing", "prove")),
-    ("command line", ("cli",)),
+    ("command line and service", ("cli", "serve")),
     ("entry modules", ("__init__", "dask")),
 )
 

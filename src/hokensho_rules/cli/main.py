@@ -9,6 +9,7 @@ from .mailing import mailing
 from .member import compare_command, explain, timeline
 from .membership import actions, columns, evaluate
 from .rules import rules
+from .serve import schema, serve
 
 
 @click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -34,5 +35,5 @@ def main() -> None:
     """
 
 
-for _command in (evaluate, actions, explain, timeline, mailing, compare_command, columns, rules):
+for _command in (evaluate, actions, explain, timeline, mailing, compare_command, columns, rules, schema, serve):
     main.add_command(_command)
