@@ -27,6 +27,7 @@ from typing import Any
 from hokensho_rules.render.rules import describe_condition, describe_expr, describe_in_force, param_value, rule_title_in_law
 from hokensho_rules.render.words import datum_label, outcome_label, question_title, show_date, text
 from hokensho_rules.law.packs import Law
+from hokensho_rules.law.settings import accepts
 from hokensho_rules.law.loader import available_packs, read_rule_file, read_yaml, rules_dir
 from hokensho_rules.law.schema import (
     AnyOf,
@@ -35,6 +36,7 @@ from hokensho_rules.law.schema import (
     FactRef,
     ParamRef,
     Rule,
+    Setting,
     Source,
     sub_exprs,
     expr_counts,
@@ -146,6 +148,8 @@ def _params_named(rule: Rule) -> list[str]:
                 condition(inner)
         elif isinstance(c, Compare) and isinstance(c.operand, ParamRef):
             add(c.operand.param)
+        elif isinstance(c, Setting):
+            add(c.setting)
 
     for c in rule.when:
         condition(c)
@@ -459,9 +463,23 @@ class Reference:
         for rule in law.rules.values():
             for p in _params_named(rule):
                 used[p].append(rule.id)
+        settings = [n for n, p in law.parameters.items() if p.set_by is not None]
         lines = ["# Parameters", "", "Every legal date, period and count the rules name, with its dated values:",
                  "the value in force on a date is the last one whose `since` is on or before it",
-                 "(`Rulebook.params_on(day)`). A later change's value carries the day it was announced.", ""]
+                 "(`Rulebook.params_on(day)`). A later change's value carries the day it was announced.", "",
+                 "## Your own values", "",
+                 "Every parameter has its default here, with its citation. A parameter file (YAML or JSON,",
+                 "`name: value`, or `name: [{value: …}, {since: DAY, value: …}]` for dated values) replaces",
+                 "the values of the parameters it names: `hr.Rulebook.load(parameters=\"insurer.yaml\")`, or",
+                 "`--parameters insurer.yaml` on every command that loads a rulebook. A name the loaded packs",
+                 "do not have, or a value the parameter does not accept, is an error naming the parameter and",
+                 "what it accepts (`ParameterError`, in Japanese and English); `hokensho-rules rules parameters`",
+                 "lists them all with their values.", "",
+                 "```yaml", "# insurer.yaml", "certificate_after_grace: on_application",
+                 "my_number_unsubmitted_ex_officio: \"yes\"", "certificate_renewal_lead_days: 90", "```", "",
+                 "The parameters below marked *who may change it* are the ones an insurer sets, or that a new",
+                 "announcement may move: " + ", ".join(f"[`{n}`](#{_param_label(n)})" for n in settings) + ".",
+                 "The others are fixed by the law; changing them is a what-if (see `compare`).", ""]
         for name, param in law.parameters.items():
             lines += [f"({_param_label(name)})=", f"## `{name}`", "",
                       f"{_md(param.title.ja)} / *{_md(param.title.en)}*", "",
@@ -469,8 +487,22 @@ class Reference:
             for dated in param.values:
                 value = dated.value
                 shown = f"{value.isoformat()} ({show_date(value, 'ja')})" if isinstance(value, date) else str(value)
+                if isinstance(value, str) and value in param.choices:
+                    shown += f" ({param.choices[value].ja} / {param.choices[value].en})"
                 lines.append(f"| {dated.since.isoformat() if dated.since else 'always'} | {_md(shown)} |")
-            lines += ["", f"Citation: {_citation(param, law)}", ""]
+            ja, en = accepts(param)
+            lines += ["", f"Accepts: {_md(en)} / {_md(ja)}", ""]
+            if param.choices:
+                lines += ["Choices: " + "; ".join(f"`{k}` {_md(v.ja)} / *{_md(v.en)}*" for k, v in param.choices.items()), ""]
+            if param.set_by is not None:
+                lines += [f"Who may change it: {_md(param.set_by.who.ja)} / *{_md(param.set_by.who.en)}*", "",
+                          f"Why: {_md(param.set_by.why.ja)} / *{_md(param.set_by.why.en)}*", ""]
+            else:
+                lines += ["Who may change it: fixed by the law cited (a different value is a what-if).", ""]
+            if param.confidence is not None:
+                lines += [f"Confidence: **{param.confidence.level}** — {_md(param.confidence.note.ja)} / "
+                          f"*{_md(param.confidence.note.en)}*", ""]
+            lines += [f"Citation: {_citation(param, law)}", ""]
             if used.get(name):
                 lines += ["Read by: " + ", ".join(self.link(r, "parameters") for r in used[name]) + ".", ""]
         return "\n".join(lines)

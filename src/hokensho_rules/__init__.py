@@ -50,6 +50,7 @@ from .facts.member import (
 from .evaluation.rows import ActionRow, Answer, MemberResult, RowError
 from .results.mailing import Envelope, LeftOut, Parcel
 from .render import ActionList, Comparison, Decision, MailingPlan, Timeline
+from .law.settings import ParameterError
 from .results.timeline import Change, Interval
 from .results.whatif import Difference
 
@@ -83,6 +84,7 @@ __all__ = [
     "Presentations",
     "Requests",
     "Results",
+    "ParameterError",
     "RowError",
     "RuleFileError",
     "Rulebook",

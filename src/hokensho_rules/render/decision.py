@@ -20,7 +20,8 @@ from ..evaluation.trace import Verdict
 from ..facts.record import fact_key
 from ..law.conditions import all_conditions, holds, operand_value
 from ..law.packs import Law
-from ..law.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, ParamRef
+from ..law.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, ParamRef, Setting
+from .rules import describe_setting
 from . import html as html_
 from .words import (
     Lang,
@@ -102,6 +103,9 @@ def describe(condition: Condition, decision: decisions.Decision, lang: Lang, *, 
         outcomes = [answer.outcome] if held and answer is not None else condition.is_
         wanted = "／".join(outcome_label(law, condition.outcome, o, lang) for o in outcomes)
         return relation["is"].format(a=question_title(law, condition.outcome, lang), b=wanted)
+    if isinstance(condition, Setting):
+        # What the setting is, held or not: a true sentence either way.
+        return describe_setting(condition, law, lang, [str(law.params_on(decision.on)[condition.setting])])
     if not isinstance(condition, Compare):
         return relation["present" if condition.present else "absent"].format(a=fact_label(law, condition.fact, lang))
     value = decoded(condition.fact, decision.record.get(fact_key(condition.fact)))
@@ -201,7 +205,7 @@ def _not_applied(explanation: Explanation, decision: decisions.Decision, lang: L
         title = rule_title(item.rule, law, on, lang)
         rule = f"{item.rule.id}「{title}」" if lang == "ja" else f'{item.rule.id} "{title}"'
         unknown = sentence.endswith(("が未設定", " is not set")) and " or " not in sentence and "、または" not in sentence
-        why = sentence if unknown else _RELATION[lang]["not"].format(s=sentence)
+        why = sentence if unknown or isinstance(failed, Setting) else _RELATION[lang]["not"].format(s=sentence)
         out.append(lines["failed"].format(rule=rule, why=why))
     return out
 

@@ -20,7 +20,8 @@ from ..evaluation.evaluator import Evaluator
 from ..facts.member import Member, Situation, membership
 from ..facts.privacy import shown
 from ..law.conditions import Params
-from ..law.packs import Law
+from ..law.packs import Law, loaded_law
+from ..law.settings import Overrides
 from ..law.schema import Label, Parameter, Question, Rule, Source
 from ..render import ActionList, Comparison, Decision, MailingPlan, Timeline
 from ..results.timeline import build_timeline
@@ -29,13 +30,13 @@ __all__ = ["Rulebook", "compare", "loaded_rulebook", "plan_mailing"]
 
 
 @functools.lru_cache(maxsize=8)
-def loaded_rulebook(packs: tuple[str, ...], root: Path | None = None) -> Rulebook:
-    """The Rulebook of ``packs`` under ``root``, loaded once per process.
+def loaded_rulebook(packs: tuple[str, ...], root: Path | None = None, overrides: Overrides = ()) -> Rulebook:
+    """The Rulebook of ``packs`` under ``root`` (with parameter ``overrides``), loaded once per process.
 
     What an unpickled Rulebook is: worker processes share one loaded, compiled
     rulebook per set of packs instead of loading one per object received.
     """
-    return Rulebook.load(packs, root=root)
+    return Rulebook(loaded_law(packs, root, overrides))
 
 
 class Rulebook(Evaluator):
@@ -48,21 +49,40 @@ class Rulebook(Evaluator):
     """
 
     @classmethod
-    def load(cls, packs: Iterable[str] | None = None, *, root: Path | str | None = None) -> Rulebook:
+    def load(
+        cls,
+        packs: Iterable[str] | None = None,
+        *,
+        root: Path | str | None = None,
+        parameters: Mapping[str, object] | str | Path | None = None,
+    ) -> Rulebook:
         """Load the given packs (default: the seed and every later official change).
 
         ``root`` is a ``rules/`` folder to read instead of the one shipped with the
         library. A malformed file raises :class:`~hokensho_rules.RuleFileError`.
+
+        ``parameters`` sets the insurer's own values (or a what-if): a mapping of
+        parameter name to value, or the path of a YAML or JSON file of them, e.g.
+        ``{"certificate_after_grace": "on_application"}``. A value is one value or a list
+        of dated values (``[{value: …}, {since: DAY, value: …}]``). A name the loaded
+        packs do not have, or a value the parameter does not accept, raises
+        :class:`~hokensho_rules.ParameterError` naming the parameter and what it accepts.
         """
-        return cls(Law.load(packs, root=root))
+        return cls(Law.load(packs, root=root, parameters=parameters))
+
+    @property
+    def overrides(self) -> Overrides:
+        """The parameters set by the user (name and dated values), sorted; () for the defaults."""
+        return self.law.overrides
 
     def __reduce__(self) -> tuple[Any, ...]:
         # By reference, like a module: its compiled engine handles cannot travel, and a
         # worker process receiving many objects loads the rulebook once.
-        return (loaded_rulebook, (self.law.packs, self.law.root))
+        return (loaded_rulebook, (self.law.packs, self.law.root, self.law.overrides))
 
     def __repr__(self) -> str:
-        return f"Rulebook(packs={list(self.packs)}, rules={len(self.rules)}, questions={len(self.questions)})"
+        changed = f", parameters set={[name for name, _ in self.overrides]}" if self.overrides else ""
+        return f"Rulebook(packs={list(self.packs)}, rules={len(self.rules)}, questions={len(self.questions)}{changed})"
 
     # The law's parts, for reading a rulebook as one object.
     @property
