@@ -312,6 +312,9 @@ class Reference:
             ("施行期間 / in force", f"{_md(describe_in_force(rule.in_force, law, 'ja'))}<br>"
                                    f"{_md(describe_in_force(rule.in_force, law, 'en'))}"),
         ]
+        if rule.confidence is not None:
+            rows.append(("確からしさ / confidence", f"**{rule.confidence.level}** — {_md(rule.confidence.note.ja)}<br>"
+                                                 f"*{_md(rule.confidence.note.en)}*"))
         if rule.fallback:
             rows.append(("既定 / fallback", "applies only when no other rule of its question does"))
         if rule.overrides:

@@ -20,7 +20,7 @@ from ..evaluation.trace import Verdict
 from ..facts.record import fact_key
 from ..law.conditions import all_conditions, holds, operand_value
 from ..law.packs import Law
-from ..law.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, ParamRef, Setting
+from ..law.schema import AnyOf, Compare, Condition, Confidence, FactRef, OutcomeDataRef, OutcomeIs, ParamRef, Setting
 from .rules import describe_setting
 from . import html as html_
 from .words import (
@@ -35,6 +35,7 @@ from .words import (
     question_title,
     rule_title,
     show_date,
+    text,
     value_label,
     word,
 )
@@ -138,6 +139,17 @@ def _data(verdict: Verdict, law: Law, on: date, lang: Lang) -> str:
     return "；" + "、".join(parts) if lang == "ja" else "; " + ", ".join(parts)
 
 
+_CONFIDENCE = {
+    "ja": {"head": "  確からしさ：{level}（{note}）", "high": "高", "medium": "中", "low": "低", "contested": "争いあり"},
+    "en": {"head": "  confidence: {level} ({note})", "high": "high", "medium": "medium", "low": "low", "contested": "contested"},
+}
+
+
+def _confidence_line(confidence: Confidence, lang: Lang) -> str:
+    words = _CONFIDENCE[lang]
+    return words["head"].format(level=words[confidence.level], note=text(confidence.note, lang))
+
+
 def _rule(verdict: Verdict, law: Law, on: date, lang: Lang) -> str:
     rule = verdict.rule
     title, cited = rule_title(rule, law, on, lang), citation(rule, law, lang)
@@ -176,6 +188,8 @@ def explain(
             outcome=outcome_label(law, question, verdict.outcome, lang) + _data(verdict, law, on, lang),
         ))
         out.append(lines["rule"].format(decided=word("decided", lang), rule=_rule(verdict, law, on, lang)))
+        if verdict.rule.confidence is not None:
+            out.append(_confidence_line(verdict.rule.confidence, lang))
         why = _why(verdict, decision, lang)
         if why:
             out.append(lines["because"].format(because=word("because", lang), why=why))
