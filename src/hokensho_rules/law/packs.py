@@ -138,6 +138,12 @@ class Law:
                     raise RuleFileError(path, f"rule id also used in {origin[rule.id]}", rule_id=rule.id, field="id")
                 rules[rule.id] = rule
                 origin[rule.id] = path
+        # Exceptions to rules of other packs count only when those packs are loaded.
+        rules = {
+            rid: rule if not rule.overrides_if_loaded else rule.model_copy(update={"overrides": tuple(
+                dict.fromkeys((*rule.overrides, *(r for r in rule.overrides_if_loaded if r in rules))))})
+            for rid, rule in rules.items()
+        }
         # A user's own values replace the defaults before anything reads them.
         self.overrides: Overrides = read_overrides(parameters, parameters_) if parameters is not None else ()
         parameters_ = apply_overrides(parameters_, self.overrides, files[0][0])

@@ -168,6 +168,11 @@ class Rule(Model):
     outcome: str
     data: dict[str, Expr] = Field(default_factory=dict)
     overrides: tuple[str, ...] = Field(default=(), description="Rules this one is an exception to.")
+    overrides_if_loaded: tuple[str, ...] = Field(
+        default=(),
+        description="Rules of other packs this one is an exception to when their pack is loaded too "
+        "(e.g. the card body's expiry over the B-4 grace); ignored otherwise.",
+    )
     refines: tuple[str, ...] = Field(
         default=(),
         description="Rules this one replaces with the same answer (e.g. a later official change "
