@@ -95,10 +95,13 @@ def parameters_given() -> Path | None:
     return value if isinstance(value, Path) else None
 
 
-def load_book(packs: str | None, rules_root: Path | None, parameters: Path | None = None) -> Rulebook:
-    """The rulebook the options name; ``parameters`` defaults to the command's ``--parameters``."""
+def load_book(
+    packs: str | None, rules_root: Path | None, parameters: Path | None = None, *, from_option: bool = True
+) -> Rulebook:
+    """The rulebook the options name; ``parameters`` defaults to the command's ``--parameters``
+    (unless ``from_option`` is false: then only ``parameters`` itself counts)."""
     chosen = [p.strip() for p in packs.split(",") if p.strip()] if packs else None
-    if parameters is None:
+    if parameters is None and from_option:
         parameters = parameters_given()
     try:
         return Rulebook.load(chosen, root=rules_root, parameters=parameters)

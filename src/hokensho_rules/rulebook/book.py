@@ -23,10 +23,11 @@ from ..law.conditions import Params
 from ..law.packs import Law, loaded_law
 from ..law.settings import Overrides
 from ..law.schema import Label, Parameter, Question, Rule, Source
-from ..render import ActionList, Comparison, Decision, MailingPlan, Timeline
+from ..render import ActionList, Comparison, Decision, Impact, MailingPlan, Timeline
+from ..results import impact as impact_
 from ..results.timeline import build_timeline
 
-__all__ = ["Rulebook", "compare", "loaded_rulebook", "plan_mailing"]
+__all__ = ["Rulebook", "compare", "impact", "loaded_rulebook", "plan_mailing"]
 
 
 @functools.lru_cache(maxsize=8)
@@ -183,6 +184,21 @@ def compare(
     a member id given twice a ValueError. ``start`` and ``end`` are dates, start first.
     """
     return whatif.compare(left, right, members, start, end, cls=Comparison)
+
+
+def impact(
+    before: Rulebook, after: Rulebook, members: Iterable[Member], on: date, *, situation: Situation | None = None
+) -> Impact:
+    """What a rule change does to a membership on ``on``: for each question, how many members
+    get another outcome and from what to what, and the action-list rows it adds and removes.
+
+    ``before`` and ``after`` are two rulebooks: other packs (``Rulebook.load([...])``) or the
+    same packs with other parameter values (``Rulebook.load(parameters=...)``). With a
+    ``situation`` the counter's questions (``presentation.*``) are compared too. The result
+    renders as text (``render``), a table (``table``, ``html``), a chart (``chart``, with the
+    ``charts`` extra), and its rows (``to_rows``: one per member and changed question).
+    """
+    return impact_.impact(before, after, members, on, situation=situation, cls=Impact)
 
 
 def plan_mailing(
