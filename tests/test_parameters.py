@@ -181,3 +181,17 @@ def test_the_rule_reference_documents_who_may_change_each_setting() -> None:
     assert "Who may change it: 保険者" in section and "Accepts: one of 'ex_officio', 'on_application'" in section
     end = page.split("## `temporary_acceptance_until`", 1)[1].split("\n## ", 1)[0]
     assert "Confidence: **medium**" in end
+
+
+def test_the_front_page_lists_everything_not_confirmed_and_each_pack_page_its_age() -> None:
+    from rulebook_pages import Reference, unconfirmed
+
+    reference = Reference()
+    front = (Path(__file__).resolve().parents[1] / "docs" / "index.md").read_text(encoding="utf-8")
+    for line in unconfirmed(reference.law):
+        name = line.split(" (**", 1)[0].strip("`")
+        assert name in front, f"docs/index.md does not name {name} among what is not confirmed"
+    pages = reference.pages()
+    for pack in reference.law.packs[1:]:
+        assert "| source | published | last checked by the project |" in pages[pack], pack
+    assert "| 2025-08-28 | 2026-12-06 |" in pages["b8_smartphone_card"]

@@ -267,6 +267,10 @@ class Reference:
             rules = [r for r, p in self.law.origin.items() if p == path]
             lines.append(f"- [{_md(text(read_rule_file(path).title, 'en'))}]({page_of(path)}.md) "
                          f"(`{path.stem}`, {len(rules)} rules)")
+        lines += ["", "## Not confirmed", "",
+                  "Readings the project holds with less than high confidence (each rule page says which of its",
+                  "rules and parameters they are; an insurer may set the parameters marked so):", ""]
+        lines += [f"- {item}" for item in unconfirmed(self.law)]
         lines += ["", "## Beside the rules", "",
                   "- [The rule index: Part A and B, interpretations and rulings](rule-index.md)",
                   "- [Questions and their outcomes](questions.md)",
@@ -287,6 +291,7 @@ class Reference:
         if rule_file.sources:
             lines += ["Sources declared here: " + ", ".join(
                 _ref(source_label(k), _md(text(s.title, "en"))) for k, s in rule_file.sources.items()) + ".", ""]
+        lines += self.age_lines(rule_file)
         if rule_file.parameters:
             lines += ["Parameters declared here: " + ", ".join(f"[`{n}`](#{_param_label(n)})"
                                                               for n in rule_file.parameters) + ".", ""]
@@ -298,6 +303,30 @@ class Reference:
             for rule in (r for r in rule_file.rules if r.question == question):
                 lines += self.rule_section(rule, written[rule.id], here)
         return "\n".join(lines)
+
+    def age_lines(self, rule_file: Any) -> list[str]:
+        """How old this page's law is: each cited source's publication day and the day the
+        project last checked the rules against it; then what is not confirmed."""
+        cited = list(dict.fromkeys(
+            [*rule_file.sources, *(r.citation.source for r in rule_file.rules),
+             *(p.citation.source for p in rule_file.parameters.values())]))
+        sources = [(k, self.law.sources[k]) for k in cited if not self.law.sources[k].index]
+        lines: list[str] = []
+        if sources:
+            lines += ["## 出典の日付 / How old the sources are", "",
+                      "| source | published | last checked by the project |", "|---|---|---|"]
+            for key, source in sources:
+                published = source.published.isoformat() if source.published else "not dated"
+                checked = source.checked_on.isoformat() if source.checked_on else "not recorded"
+                lines.append(f"| {_ref(source_label(key), _md(text(source.title, 'en')))} | {published} | {checked} |")
+            lines += ["", "*Last checked* is the day the project last compared these rules with what is known of the "
+                      "source (its review of the rules), not a guarantee that the source has not changed since.", ""]
+        doubtful = unconfirmed(self.law, rule_file)
+        if doubtful:
+            lines += ["## 未確認の点 / Not confirmed", ""]
+            lines += [f"- {item}" for item in doubtful]
+            lines.append("")
+        return lines
 
     def rule_section(self, loaded: Rule, rule: Rule, here: str) -> list[str]:
         law = self.law
@@ -509,6 +538,22 @@ class Reference:
             if used.get(name):
                 lines += ["Read by: " + ", ".join(self.link(r, "parameters") for r in used[name]) + ".", ""]
         return "\n".join(lines)
+
+
+def unconfirmed(law: Law, rule_file: Any = None) -> list[str]:
+    """Every rule and parameter (of ``rule_file``, or of the whole law) whose confidence is
+    below high, as a line: id or name, level, the note in English / Japanese."""
+    rules = rule_file.rules if rule_file is not None else law.rules.values()
+    params = rule_file.parameters.items() if rule_file is not None else law.parameters.items()
+    seen: set[str] = set()
+    lines = []
+    for name, item in [(f"`{n}`", p) for n, p in params] + [(r.id, r) for r in rules]:
+        confidence = item.confidence
+        if confidence is None or confidence.level == "high" or confidence.note.en in seen:
+            continue
+        seen.add(confidence.note.en)  # rules sharing one reading are said once
+        lines.append(f"{name} (**{confidence.level}**): {_md(confidence.note.en)} / {_md(confidence.note.ja)}")
+    return lines
 
 
 def _ref_index(index_id: str, here: str) -> str:
