@@ -26,6 +26,8 @@ Dates are unquoted (2025-12-01) so they load as ``datetime.date``, as the strict
 Cases are evaluated under the seed pack only: their expectations come from the rule
 index's Part A, and the Part B amendment packs deliberately change some answers. A case of a
 Part B change names the packs to load with the seed: ``packs: [b1_paper_card_expiry]``.
+A case of an insurer's setting names the parameter values to load the rulebook with:
+``parameters: {certificate_after_grace: on_application}`` (as a user's parameter file would).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ import hokensho_rules as hr
 from hokensho_rules.law.loader import read_yaml
 
 CASES_DIR = Path(__file__).parent / "cases"
-_CASE_KEYS = {"name", "source", "packs", "on", "member", "situation", "expect", "error", "xfail"}
+_CASE_KEYS = {"name", "source", "packs", "parameters", "on", "member", "situation", "expect", "error", "xfail"}
 _EXPECT_KEYS = {"outcome", "rule", "data"}
 _ERROR_TYPES: dict[str, type[Exception]] = {
     "ValidationError": ValidationError,
@@ -64,6 +66,7 @@ class Case:
     source: list[str]
     member: dict[str, Any]
     packs: tuple[str, ...]
+    parameters: tuple[tuple[str, Any], ...]
     situation: dict[str, Any] | None
     on: date | None
     expect: dict[str, dict[str, Any]]
@@ -86,7 +89,8 @@ def _case(file: str, raw: dict[str, Any]) -> Case:
     for question, want in raw.get("expect", {}).items():
         assert set(want) <= _EXPECT_KEYS and "outcome" in want and "rule" in want, f"{where}: {question}"
     return Case(
-        file, raw["name"], list(raw["source"]), raw["member"], ("seed", *raw.get("packs", ())), raw.get("situation"), on,
+        file, raw["name"], list(raw["source"]), raw["member"], ("seed", *raw.get("packs", ())),
+        tuple(sorted(raw.get("parameters", {}).items())), raw.get("situation"), on,
         raw.get("expect", {}), raw.get("error"), raw.get("xfail"),
     )
 
@@ -101,9 +105,9 @@ def all_cases() -> tuple[Case, ...]:
 
 
 @cache
-def book(packs: tuple[str, ...] = ("seed",)) -> hr.Rulebook:
+def book(packs: tuple[str, ...] = ("seed",), parameters: tuple[tuple[str, Any], ...] = ()) -> hr.Rulebook:
     # Compiling the rules is the slow part; one rulebook serves every case of its packs.
-    return hr.Rulebook.load(packs)
+    return hr.Rulebook.load(packs, parameters=dict(parameters) if parameters else None)
 
 
 def _standing(verdict: hr.Verdict) -> str | list[str]:
@@ -148,14 +152,14 @@ def test_case(case: Case) -> None:
         with pytest.raises(_ERROR_TYPES[case.error["type"]]) as raised:
             member = hr.Member.model_validate(case.member)
             if case.on is not None:
-                book(case.packs).evaluate(member, case.on)
+                book(case.packs, case.parameters).evaluate(member, case.on)
         assert _names_field(raised.value, case.error["field"]), f"{where}: {raised.value}"
         return
     member = hr.Member.model_validate(case.member)
     situation = None if case.situation is None else hr.Situation.model_validate(case.situation)
     assert case.on is not None
     try:
-        decision = book(case.packs).evaluate(member, case.on, situation=situation)
+        decision = book(case.packs, case.parameters).evaluate(member, case.on, situation=situation)
     except hr.DecisionError as exc:
         pytest.fail(f"{where}: {type(exc).__name__}: {exc}")
     problems = _mismatches(decision, case.expect)

@@ -184,7 +184,10 @@ def test_a_certificate_returns_by_the_route_it_was_delivered(book: hr.Rulebook, 
         "certificate": None, "paper_card": None,
         "requests": hr.Requests(certificate_for_circumstances_on=last_day),
     })
-    delivery = book.evaluate(asking, last_day)["certificate.delivery"].outcome
+    asked = book.evaluate(asking, last_day)
+    if asked["member.eligible"].outcome != "yes":
+        return  # eligibility ended before the loss date recorded (B-10: a voluntary continuation's 2 years)
+    delivery = asked["certificate.delivery"].outcome
     holding = member.model_copy(update={"certificate": hr.Certificate(issued_on=last_day)})
     route = book.evaluate(holding, member.loss_on)["certificate.must_return"].outcome
     event(f"delivered {delivery}, returned {route}")

@@ -27,6 +27,7 @@ from typing import Any
 from hokensho_rules.render.rules import describe_condition, describe_expr, describe_in_force, param_value, rule_title_in_law
 from hokensho_rules.render.words import datum_label, outcome_label, question_title, show_date, text
 from hokensho_rules.law.packs import Law
+from hokensho_rules.law.settings import accepts
 from hokensho_rules.law.loader import available_packs, read_rule_file, read_yaml, rules_dir
 from hokensho_rules.law.schema import (
     AnyOf,
@@ -35,6 +36,7 @@ from hokensho_rules.law.schema import (
     FactRef,
     ParamRef,
     Rule,
+    Setting,
     Source,
     sub_exprs,
     expr_counts,
@@ -146,6 +148,8 @@ def _params_named(rule: Rule) -> list[str]:
                 condition(inner)
         elif isinstance(c, Compare) and isinstance(c.operand, ParamRef):
             add(c.operand.param)
+        elif isinstance(c, Setting):
+            add(c.setting)
 
     for c in rule.when:
         condition(c)
@@ -263,6 +267,10 @@ class Reference:
             rules = [r for r, p in self.law.origin.items() if p == path]
             lines.append(f"- [{_md(text(read_rule_file(path).title, 'en'))}]({page_of(path)}.md) "
                          f"(`{path.stem}`, {len(rules)} rules)")
+        lines += ["", "## Not confirmed", "",
+                  "Readings the project holds with less than high confidence (each rule page says which of its",
+                  "rules and parameters they are; an insurer may set the parameters marked so):", ""]
+        lines += [f"- {item}" for item in unconfirmed(self.law)]
         lines += ["", "## Beside the rules", "",
                   "- [The rule index: Part A and B, interpretations and rulings](rule-index.md)",
                   "- [Questions and their outcomes](questions.md)",
@@ -283,6 +291,7 @@ class Reference:
         if rule_file.sources:
             lines += ["Sources declared here: " + ", ".join(
                 _ref(source_label(k), _md(text(s.title, "en"))) for k, s in rule_file.sources.items()) + ".", ""]
+        lines += self.age_lines(rule_file)
         if rule_file.parameters:
             lines += ["Parameters declared here: " + ", ".join(f"[`{n}`](#{_param_label(n)})"
                                                               for n in rule_file.parameters) + ".", ""]
@@ -294,6 +303,30 @@ class Reference:
             for rule in (r for r in rule_file.rules if r.question == question):
                 lines += self.rule_section(rule, written[rule.id], here)
         return "\n".join(lines)
+
+    def age_lines(self, rule_file: Any) -> list[str]:
+        """How old this page's law is: each cited source's publication day and the day the
+        project last checked the rules against it; then what is not confirmed."""
+        cited = list(dict.fromkeys(
+            [*rule_file.sources, *(r.citation.source for r in rule_file.rules),
+             *(p.citation.source for p in rule_file.parameters.values())]))
+        sources = [(k, self.law.sources[k]) for k in cited if not self.law.sources[k].index]
+        lines: list[str] = []
+        if sources:
+            lines += ["## 出典の日付 / How old the sources are", "",
+                      "| source | published | last checked by the project |", "|---|---|---|"]
+            for key, source in sources:
+                published = source.published.isoformat() if source.published else "not dated"
+                checked = source.checked_on.isoformat() if source.checked_on else "not recorded"
+                lines.append(f"| {_ref(source_label(key), _md(text(source.title, 'en')))} | {published} | {checked} |")
+            lines += ["", "*Last checked* is the day the project last compared these rules with what is known of the "
+                      "source (its review of the rules), not a guarantee that the source has not changed since.", ""]
+        doubtful = unconfirmed(self.law, rule_file)
+        if doubtful:
+            lines += ["## 未確認の点 / Not confirmed", ""]
+            lines += [f"- {item}" for item in doubtful]
+            lines.append("")
+        return lines
 
     def rule_section(self, loaded: Rule, rule: Rule, here: str) -> list[str]:
         law = self.law
@@ -308,6 +341,9 @@ class Reference:
             ("施行期間 / in force", f"{_md(describe_in_force(rule.in_force, law, 'ja'))}<br>"
                                    f"{_md(describe_in_force(rule.in_force, law, 'en'))}"),
         ]
+        if rule.confidence is not None:
+            rows.append(("確からしさ / confidence", f"**{rule.confidence.level}** — {_md(rule.confidence.note.ja)}<br>"
+                                                 f"*{_md(rule.confidence.note.en)}*"))
         if rule.fallback:
             rows.append(("既定 / fallback", "applies only when no other rule of its question does"))
         if rule.overrides:
@@ -459,9 +495,23 @@ class Reference:
         for rule in law.rules.values():
             for p in _params_named(rule):
                 used[p].append(rule.id)
+        settings = [n for n, p in law.parameters.items() if p.set_by is not None]
         lines = ["# Parameters", "", "Every legal date, period and count the rules name, with its dated values:",
                  "the value in force on a date is the last one whose `since` is on or before it",
-                 "(`Rulebook.params_on(day)`). A later change's value carries the day it was announced.", ""]
+                 "(`Rulebook.params_on(day)`). A later change's value carries the day it was announced.", "",
+                 "## Your own values", "",
+                 "Every parameter has its default here, with its citation. A parameter file (YAML or JSON,",
+                 "`name: value`, or `name: [{value: …}, {since: DAY, value: …}]` for dated values) replaces",
+                 "the values of the parameters it names: `hr.Rulebook.load(parameters=\"insurer.yaml\")`, or",
+                 "`--parameters insurer.yaml` on every command that loads a rulebook. A name the loaded packs",
+                 "do not have, or a value the parameter does not accept, is an error naming the parameter and",
+                 "what it accepts (`ParameterError`, in Japanese and English); `hokensho-rules rules parameters`",
+                 "lists them all with their values.", "",
+                 "```yaml", "# insurer.yaml", "certificate_after_grace: on_application",
+                 "my_number_unsubmitted_ex_officio: \"yes\"", "certificate_renewal_lead_days: 90", "```", "",
+                 "The parameters below marked *who may change it* are the ones an insurer sets, or that a new",
+                 "announcement may move: " + ", ".join(f"[`{n}`](#{_param_label(n)})" for n in settings) + ".",
+                 "The others are fixed by the law; changing them is a what-if (see `compare`).", ""]
         for name, param in law.parameters.items():
             lines += [f"({_param_label(name)})=", f"## `{name}`", "",
                       f"{_md(param.title.ja)} / *{_md(param.title.en)}*", "",
@@ -469,11 +519,41 @@ class Reference:
             for dated in param.values:
                 value = dated.value
                 shown = f"{value.isoformat()} ({show_date(value, 'ja')})" if isinstance(value, date) else str(value)
+                if isinstance(value, str) and value in param.choices:
+                    shown += f" ({param.choices[value].ja} / {param.choices[value].en})"
                 lines.append(f"| {dated.since.isoformat() if dated.since else 'always'} | {_md(shown)} |")
-            lines += ["", f"Citation: {_citation(param, law)}", ""]
+            ja, en = accepts(param)
+            lines += ["", f"Accepts: {_md(en)} / {_md(ja)}", ""]
+            if param.choices:
+                lines += ["Choices: " + "; ".join(f"`{k}` {_md(v.ja)} / *{_md(v.en)}*" for k, v in param.choices.items()), ""]
+            if param.set_by is not None:
+                lines += [f"Who may change it: {_md(param.set_by.who.ja)} / *{_md(param.set_by.who.en)}*", "",
+                          f"Why: {_md(param.set_by.why.ja)} / *{_md(param.set_by.why.en)}*", ""]
+            else:
+                lines += ["Who may change it: fixed by the law cited (a different value is a what-if).", ""]
+            if param.confidence is not None:
+                lines += [f"Confidence: **{param.confidence.level}** — {_md(param.confidence.note.ja)} / "
+                          f"*{_md(param.confidence.note.en)}*", ""]
+            lines += [f"Citation: {_citation(param, law)}", ""]
             if used.get(name):
                 lines += ["Read by: " + ", ".join(self.link(r, "parameters") for r in used[name]) + ".", ""]
         return "\n".join(lines)
+
+
+def unconfirmed(law: Law, rule_file: Any = None) -> list[str]:
+    """Every rule and parameter (of ``rule_file``, or of the whole law) whose confidence is
+    below high, as a line: id or name, level, the note in English / Japanese."""
+    rules = rule_file.rules if rule_file is not None else law.rules.values()
+    params = rule_file.parameters.items() if rule_file is not None else law.parameters.items()
+    seen: set[str] = set()
+    lines = []
+    for name, item in [(f"`{n}`", p) for n, p in params] + [(r.id, r) for r in rules]:
+        confidence = item.confidence
+        if confidence is None or confidence.level == "high" or confidence.note.en in seen:
+            continue
+        seen.add(confidence.note.en)  # rules sharing one reading are said once
+        lines.append(f"{name} (**{confidence.level}**): {_md(confidence.note.en)} / {_md(confidence.note.ja)}")
+    return lines
 
 
 def _ref_index(index_id: str, here: str) -> str:

@@ -28,7 +28,7 @@ Glossary (the words of the API):
 from .results.actions import Action
 from .membership.batch import Results, TableRows, WorkerDied, evaluate_all, evaluate_many
 from .render.atomic import OutputError
-from .rulebook.book import Rulebook, compare, plan_mailing
+from .rulebook.book import Rulebook, compare, impact, plan_mailing
 from .membership.columns import SchemaError
 from .results.decisions import Explanation, NotApplied, Presentations, Verdict
 from .facts.errors import (
@@ -50,7 +50,8 @@ from .facts.member import (
 )
 from .evaluation.rows import ActionRow, Answer, MemberResult, RowError
 from .results.mailing import Envelope, LeftOut, Parcel
-from .render import ActionList, Comparison, Decision, MailingPlan, Timeline
+from .render import ActionList, Comparison, Decision, Impact, MailingPlan, Timeline
+from .law.settings import ParameterError
 from .results.timeline import Change, Interval
 from .results.whatif import Difference
 
@@ -63,6 +64,7 @@ __all__ = [
     "Certificate",
     "Change",
     "Comparison",
+    "Impact",
     "ConflictError",
     "Decision",
     "DecisionError",
@@ -85,6 +87,7 @@ __all__ = [
     "Presentations",
     "Requests",
     "Results",
+    "ParameterError",
     "RowError",
     "RuleFileError",
     "Rulebook",
@@ -95,6 +98,7 @@ __all__ = [
     "Verdict",
     "WorkerDied",
     "compare",
+    "impact",
     "evaluate_all",
     "evaluate_many",
     "plan_mailing",

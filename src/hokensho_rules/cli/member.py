@@ -13,7 +13,8 @@ from ..facts.errors import DecisionError
 from ..render.words import Lang
 from ..rulebook.book import compare
 from .io import find_member, members_of, show
-from .options import DATE, EXIT_ROWS_FAILED, LANG, Failed, input_options, load_book, rulebook_options
+from .impact import run_impact
+from .options import DATE, EXIT_ROWS_FAILED, LANG, Failed, InputError, input_options, load_book, rulebook_options
 
 
 @click.command()
@@ -68,26 +69,54 @@ def timeline(source: str, member_id: str, start: date, end: date, output: str | 
 
 @click.command(name="compare")
 @click.argument("source", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--from", "start", type=DATE, required=True, help="First day (ISO or 令和).")
-@click.option("--to", "end", type=DATE, required=True, help="Last day, inclusive.")
+@click.option("--from", "start", type=DATE, help="First day (ISO or 令和) of a period to compare members over.")
+@click.option("--to", "end", type=DATE, help="Last day of that period, inclusive.")
+@click.option("--on", "on", type=DATE, help="Compare the whole membership on this one day instead (impact of a change).")
+@click.option("--before-packs", metavar="NAMES",
+              help="With --on: packs of the before side (default: the after side's); '-name' leaves one out.")
+@click.option("--before-parameters", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --on: a parameter file for the before side (default: none, the defaults).")
+@click.option("--counter", metavar="FLAGS",
+              help="With --on: the counter's flags that are true, e.g. online_verification,smartphone,smartphone_reader.")
+@click.option("--members", "members_out", metavar="FILE", help="With --on: write the members whose answers change (.csv/.jsonl).")
+@click.option("--actions", "actions_out", metavar="FILE", help="With --on: write the action rows added and removed.")
+@click.option("--chart", metavar="FILE", help="With --on: draw the impact as .png or .svg (needs the charts extra).")
 @click.option("--id", "member_id", help="Only this member (default: every member of the file).")
-@click.option("--output", "-o", help="Write the differences as rows (.csv or .jsonl) instead of text.")
+@click.option("--output", "-o", help="Write the differences (with --on: the table) as rows (.csv or .jsonl) instead of text.")
 @LANG
 @input_options
-@click.option("--rules-root", type=click.Path(file_okay=False, path_type=Path), help="A rules/ folder to load instead of the shipped one.")
-def compare_command(source: str, start: date, end: date, member_id: str | None, output: str | None, lang: Lang,
-                    encoding: str | None, input_format: str | None, rules_root: Path | None) -> None:
-    """Where the seed document alone and the rules in force (seed and every later change)
-    answer differently: for whom, on which dates, and by which rules.
+@rulebook_options
+def compare_command(source: str, start: date | None, end: date | None, on: date | None, before_packs: str | None,
+                    before_parameters: Path | None, counter: str | None, members_out: str | None,
+                    actions_out: str | None, chart: str | None, member_id: str | None, output: str | None,
+                    lang: Lang, encoding: str | None, input_format: str | None, packs: str | None,
+                    rules_root: Path | None) -> None:
+    """Compare two rulebooks: over a period for a few members (--from/--to: the seed
+    document alone against the rules in force), or for a whole membership on one day
+    (--on: the impact of a change — before: --before-packs / --before-parameters,
+    after: --packs / --parameters).
 
-    Each member's two timelines are computed in this process: meant for one member
-    (--id) or a small file, not a whole membership.
+    With --on, for each question: how many members change outcome and from what to
+    what, and the action-list rows added and removed.
 
     \b
-    Example:
+    Examples:
       hokensho-rules compare members.csv --id M00042 --from 2024-10-01 --to 2031-01-01
+      hokensho-rules compare members.csv --on 2026-08-01 --before-parameters b5_extended.yaml \\
+          --counter online_verification --members changed.csv
+      hokensho-rules compare members.csv --on 2026-01-10 --before-packs -b8_smartphone_card \\
+          --counter online_verification,smartphone,smartphone_reader
     """
-    seed, in_force = load_book("seed", rules_root), load_book(None, rules_root)
+    if on is not None:
+        if start is not None or end is not None or member_id is not None:
+            raise InputError("--on compares a whole membership on one day: leave out --from, --to and --id")
+        run_impact(source, on, lang=lang, packs=packs, rules_root=rules_root, before_packs=before_packs,
+                   before_parameters=before_parameters, counter=counter, output=output, members_out=members_out,
+                   actions_out=actions_out, chart=chart, input_format=input_format, encoding=encoding)
+        return
+    if start is None or end is None:
+        raise InputError("give --from and --to (a period), or --on (one day for the whole membership)")
+    seed, in_force = load_book("seed", rules_root), load_book(packs, rules_root)
     errors: list[RowError] = []
     people = ([find_member(source, member_id, input_format, encoding)] if member_id
               else list(members_of(source, input_format, encoding, errors)))

@@ -55,7 +55,20 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
 DATE = DateType()
 
 
+_PARAMETERS = "hokensho_rules.parameters"
+
+
+def _remember_parameters(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    # Kept on the context, not passed to the command: every command that loads a
+    # rulebook takes it through load_book without a parameter of its own.
+    ctx.meta[_PARAMETERS] = value
+
+
 def rulebook_options(function: F) -> F:
+    function = click.option("--parameters", "parameters_file", type=click.Path(dir_okay=False, path_type=Path),
+                            expose_value=False, callback=_remember_parameters, is_eager=False,
+                            help="A YAML or JSON file of parameter values (the insurer's settings) "
+                                 "replacing the defaults, e.g. certificate_after_grace: on_application.")(function)
     function = click.option("--packs", metavar="NAMES",
                             help="Comma-separated packs to load (default: seed and every later change), e.g. seed.")(function)
     function = click.option("--rules-root", type=click.Path(file_okay=False, path_type=Path),
@@ -81,10 +94,23 @@ def run_options(function: F) -> F:
     return function
 
 
-def load_book(packs: str | None, rules_root: Path | None) -> Rulebook:
+def parameters_given() -> Path | None:
+    """The ``--parameters`` file of the command being run, if any."""
+    ctx = click.get_current_context(silent=True)
+    value = ctx.meta.get(_PARAMETERS) if ctx is not None else None
+    return value if isinstance(value, Path) else None
+
+
+def load_book(
+    packs: str | None, rules_root: Path | None, parameters: Path | None = None, *, from_option: bool = True
+) -> Rulebook:
+    """The rulebook the options name; ``parameters`` defaults to the command's ``--parameters``
+    (unless ``from_option`` is false: then only ``parameters`` itself counts)."""
     chosen = [p.strip() for p in packs.split(",") if p.strip()] if packs else None
+    if parameters is None and from_option:
+        parameters = parameters_given()
     try:
-        return Rulebook.load(chosen, root=rules_root)
+        return Rulebook.load(chosen, root=rules_root, parameters=parameters)
     except RuleFileError as error:
         raise Failed(str(error)) from None
     except (ValueError, FileNotFoundError) as error:

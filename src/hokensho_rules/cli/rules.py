@@ -13,7 +13,9 @@ from ..law.loader import available_packs, rules_dir
 from ..law.schema import ParamRef
 from ..render.words import Lang, rule_title
 from ..rulebook.book import Rulebook
-from .options import EXIT_ROWS_FAILED, LANG, Failed, InputError, load_book, rulebook_options
+from ..law.settings import accepts
+from ..render.rules import param_value
+from .options import EXIT_ROWS_FAILED, LANG, Failed, InputError, load_book, parameters_given, rulebook_options
 
 
 @click.group()
@@ -87,6 +89,31 @@ def rules_show(rule_id: str, lang: Lang, packs: str | None, rules_root: Path | N
     click.echo("\n".join(lines))
 
 
+@rules.command(name="parameters")
+@LANG
+@rulebook_options
+def rules_parameters(lang: Lang, packs: str | None, rules_root: Path | None) -> None:
+    """Every parameter: its value(s), what it accepts, who may change it.
+
+    The values shown are those in force after ``--parameters FILE``, if given.
+
+    \b
+    Example:
+      hokensho-rules rules parameters --parameters insurer.yaml --lang en
+    """
+    book = load_book(packs, rules_root)
+    changed = {name for name, _ in book.overrides}
+    for name, parameter in book.parameters.items():
+        ja, en = accepts(parameter)
+        who = getattr(parameter.set_by.who, lang) if parameter.set_by is not None else (
+            "法令（変更は仮定の試算）" if lang == "ja" else "the law (another value is a what-if)")
+        mark = (" ［設定ファイル］" if lang == "ja" else " [from the parameter file]") if name in changed else ""
+        click.echo(f"{name}: {param_value(book.law, name, lang)}{mark}\n"
+                   f"  {getattr(parameter.title, lang)}\n"
+                   f"  {'指定できる値' if lang == 'ja' else 'accepts'}: {ja if lang == 'ja' else en}\n"
+                   f"  {'変更できる者' if lang == 'ja' else 'who may change it'}: {who}")
+
+
 def static_checks(book: Rulebook) -> list[str]:
     """Problems found in a loaded rulebook beyond what loading checks; empty when none.
 
@@ -110,7 +137,7 @@ def rules_check(packs: str | None, rules_root: Path | None) -> None:
     chosen = [p.strip() for p in packs.split(",") if p.strip()] if packs else None
     root = rules_root if rules_root is not None else rules_dir()
     try:
-        book = Rulebook.load(chosen, root=rules_root)
+        book = Rulebook.load(chosen, root=rules_root, parameters=parameters_given())
     except RuleFileError as error:
         click.echo(f"rules check failed: {error}", err=True)
         sys.exit(EXIT_ROWS_FAILED)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..facts.record import datum_key, fact_key, answer_key
-from ..law.conditions import Params, all_conditions, operand_value
+from ..law.conditions import Params, all_conditions, operand_value, setting_holds
 from ..law.schema import (
     AnyOf,
     Compare,
@@ -20,6 +20,7 @@ from ..law.schema import (
     OutcomeDataRef,
     OutcomeIs,
     Rule,
+    Setting,
 )
 
 __all__ = ["MAX_BRANCHES", "branch_count", "compile_stratum", "rule_name"]
@@ -79,6 +80,9 @@ def _terms(condition: Condition, params: Params) -> list[Json]:
         key = answer_key(condition.outcome)
         options = [{key: value} for value in condition.is_]
         return [options[0] if len(options) == 1 else {"$or": options}]
+    if isinstance(condition, Setting):
+        # Fixed for these parameter values: the evaluation date is always there.
+        return [{"$ex" if setting_holds(condition, params) else "$nex": {fact_key("date"): 1}}]
     key = fact_key(condition.fact)
     return [{"$ex" if condition.present else "$nex": {key: 1}}]
 

@@ -33,6 +33,7 @@ from ..law.schema import (
     OutcomeDataRef,
     OutcomeIs,
     Presence,
+    Setting,
     Rule,
 )
 
@@ -87,6 +88,8 @@ class _Reads:
                 self.constant(answer_key(condition.outcome), value)
         elif isinstance(condition, Presence):
             self.key(fact_key(condition.fact))
+        elif isinstance(condition, Setting):
+            self.key(fact_key("date"))  # compiled as a test that the date is there
         else:
             assert isinstance(condition, Compare)
             left = fact_key(condition.fact)

@@ -210,6 +210,12 @@ class MyNumberCard(_Facts):
     suspended_on: date | None = Field(
         default=None, description="一時利用停止: the day the card was suspended (lost or stolen)."
     )
+    expires_on: date | None = Field(
+        default=None, description="カード本体の有効期限: the card's own printed expiry (10th birthday, 5th under 18, period of stay)."
+    )
+    on_smartphone_since: date | None = Field(
+        default=None, description="スマホのマイナ保険証: the day the card was added to the member's phone (Wallet / smartphone certificate)."
+    )
 
     @model_validator(mode="after")
     def _registration_before_cancellation(self) -> MyNumberCard:
@@ -391,3 +397,4 @@ class Situation(_Facts):
     card_reader_out_of_order: bool = Field(default=False, description="The card reader is out of order.")
     power_cut: bool = Field(default=False, description="停電: there is a power cut.")
     ic_chip_broken: bool = Field(default=False, description="ICチップ破損: the My Number card's IC chip is broken.")
+    smartphone_reader: bool = Field(default=False, description="The institution can read the My Number card on a phone (スマホ対応リーダー).")

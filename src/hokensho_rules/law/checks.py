@@ -29,6 +29,7 @@ from .schema import (
     Parameter,
     ParamRef,
     Presence,
+    Setting,
     Question,
     Rule,
     Source,
@@ -159,6 +160,14 @@ class _Checker:
                 raise self.fail(rule, f"{field}.is", f"not outcomes of {condition.outcome}: {sorted(unknown)}")
         elif isinstance(condition, Presence):
             self.fact(rule, f"{field}.fact", condition.fact)
+        elif isinstance(condition, Setting):
+            self.param(rule, f"{field}.setting", condition.setting)
+            choices = self.parameters[condition.setting].choices
+            if not choices:
+                raise self.fail(rule, f"{field}.setting", f"parameter {condition.setting!r} is no text setting with choices")
+            unknown = set(condition.is_) - set(choices)
+            if unknown:
+                raise self.fail(rule, f"{field}.is", f"not choices of {condition.setting}: {sorted(unknown)}")
         else:
             self.comparison(rule, field, condition)
 

@@ -21,6 +21,7 @@ from .schema import (
     ParamRef,
     Presence,
     Rule,
+    Setting,
 )
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "in_force_conditions",
     "operand_value",
     "referenced_keys",
+    "setting_holds",
 ]
 
 Params = Mapping[str, date | int | str]
@@ -63,6 +65,11 @@ def operand_value(operand: object, fact: Fact, params: Params) -> Value | None:
     return encode(operand)
 
 
+def setting_holds(condition: Setting, params: Params) -> bool:
+    """Whether an insurer's setting has one of the values asked for (no fact is read)."""
+    return params[condition.setting] in condition.is_
+
+
 def _compare(left: Value, operator: str, right: Value) -> bool:
     if operator == "eq":
         return left == right
@@ -89,6 +96,8 @@ def holds(condition: Condition, fact: Fact, params: Params) -> bool:
         return (fact_key(condition.fact) in fact) == condition.present
     if isinstance(condition, OutcomeIs):
         return fact.get(answer_key(condition.outcome)) in condition.is_
+    if isinstance(condition, Setting):
+        return setting_holds(condition, params)
     assert isinstance(condition, AnyOf)
     return any(holds(c, fact, params) for c in condition.any)
 
@@ -110,6 +119,6 @@ def referenced_keys(condition: Condition) -> Iterator[tuple[str, str]]:
                 yield f"{ref.outcome}.{ref.data}", datum_key(ref.outcome, ref.data)
     elif isinstance(condition, OutcomeIs):
         yield condition.outcome, answer_key(condition.outcome)
-    else:
+    elif isinstance(condition, AnyOf):
         for inner in condition.any:
             yield from referenced_keys(inner)

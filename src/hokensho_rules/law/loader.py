@@ -29,10 +29,15 @@ def rules_dir() -> Path:
     raise FileNotFoundError(f"no rules/{SEED_PACK} folder next to {here}")
 
 
+def _natural(name: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", name) if part)
+
+
 def available_packs(root: Path | None = None) -> tuple[str, ...]:
-    """The seed pack, then every amendment pack (one file each) in name order."""
+    """The seed pack, then every amendment pack (one file each) in name order (numbers as numbers)."""
     amendments = (root or rules_dir()) / "amendments"
-    later = sorted(p.stem for p in amendments.glob("*.yaml")) if amendments.is_dir() else []
+    # In natural order: b9_… before b10_….
+    later = sorted((p.stem for p in amendments.glob("*.yaml")), key=_natural) if amendments.is_dir() else []
     return (SEED_PACK, *later)
 
 

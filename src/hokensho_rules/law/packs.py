@@ -21,18 +21,24 @@ from .checks import check_exceptions, check_rules, questions_read_by, strata
 from .conditions import Params
 from .loader import SEED_PACK, available_packs, pack_files, read_rule_file, rules_dir
 from .schema import Label, Parameter, Question, Rule, Source
+from .settings import Overrides, apply_overrides, read_overrides
 
 __all__ = ["Law", "loaded_law"]
 
 
 @functools.lru_cache(maxsize=8)
-def loaded_law(packs: tuple[str, ...], root: Path | None = None) -> Law:
-    """The Law of ``packs`` under ``root``, loaded once per process.
+def loaded_law(packs: tuple[str, ...], root: Path | None = None, overrides: Overrides = ()) -> Law:
+    """The Law of ``packs`` under ``root`` (with parameter ``overrides``), loaded once per process.
 
     What an unpickled Law (or a Decision holding one) is: a worker process receiving
     many decisions loads the rules once, not once per object received.
     """
-    return Law.load(packs, root=root)
+    return Law.load(packs, root=root, parameters=dict(_as_mapping(overrides)) if overrides else None)
+
+
+def _as_mapping(overrides: Overrides) -> Iterable[tuple[str, object]]:
+    for name, values in overrides:
+        yield name, [{"value": v} if s is None else {"since": s, "value": v} for s, v in values]
 
 
 def _with_refinements(rules: dict[str, Rule]) -> dict[str, Rule]:
@@ -105,11 +111,18 @@ class Law:
     Immutable once loaded; :meth:`params_on` gives the parameters in force on a day.
     """
 
-    def __init__(self, files: Sequence[tuple[Path, Any]], packs: tuple[str, ...], *, root: Path | None = None):
+    def __init__(
+        self,
+        files: Sequence[tuple[Path, Any]],
+        packs: tuple[str, ...],
+        *,
+        root: Path | None = None,
+        parameters: Mapping[str, object] | str | Path | None = None,
+    ):
         self.packs = packs
         self.root = root
         sources: dict[str, Source] = {}
-        parameters: dict[str, Parameter] = {}
+        parameters_: dict[str, Parameter] = {}
         questions: dict[str, Question] = {}
         fact_labels: dict[str, Label] = {}
         rules: dict[str, Rule] = {}
@@ -117,7 +130,7 @@ class Law:
         seen: dict[str, dict[str, Path]] = {"source": {}, "parameter": {}, "question": {}, "fact label": {}}
         for path, rule_file in files:
             _merge(sources, rule_file.sources, "source", path, seen["source"])
-            _merge(parameters, rule_file.parameters, "parameter", path, seen["parameter"])
+            _merge(parameters_, rule_file.parameters, "parameter", path, seen["parameter"])
             _merge(questions, {q.id: q for q in rule_file.questions}, "question", path, seen["question"])
             _merge(fact_labels, rule_file.facts, "fact label", path, seen["fact label"])
             for rule in rule_file.rules:
@@ -125,8 +138,17 @@ class Law:
                     raise RuleFileError(path, f"rule id also used in {origin[rule.id]}", rule_id=rule.id, field="id")
                 rules[rule.id] = rule
                 origin[rule.id] = path
+        # Exceptions to rules of other packs count only when those packs are loaded.
+        rules = {
+            rid: rule if not rule.overrides_if_loaded else rule.model_copy(update={"overrides": tuple(
+                dict.fromkeys((*rule.overrides, *(r for r in rule.overrides_if_loaded if r in rules))))})
+            for rid, rule in rules.items()
+        }
+        # A user's own values replace the defaults before anything reads them.
+        self.overrides: Overrides = read_overrides(parameters, parameters_) if parameters is not None else ()
+        parameters_ = apply_overrides(parameters_, self.overrides, files[0][0])
         check_rules(
-            sources=sources, parameters=parameters, questions=questions,
+            sources=sources, parameters=parameters_, questions=questions,
             fact_labels=fact_labels, rules=rules, origin=origin,
             parameter_origin=seen["parameter"],
         )
@@ -136,7 +158,7 @@ class Law:
             if not any(r.question == question for r in rules.values()):
                 raise RuleFileError(files[0][0], f"question {question!r} has no rule")
         self.sources: Mapping[str, Source] = MappingProxyType(sources)
-        self.parameters: Mapping[str, Parameter] = MappingProxyType(parameters)
+        self.parameters: Mapping[str, Parameter] = MappingProxyType(parameters_)
         self.questions: Mapping[str, Question] = MappingProxyType(questions)
         self.fact_labels: Mapping[str, Label] = MappingProxyType(fact_labels)
         self.rules: Mapping[str, Rule] = MappingProxyType(rules)
@@ -145,16 +167,25 @@ class Law:
         # Parameters per epoch (how many ``since`` dates have passed), not per day: the
         # same values hold between two such dates, and a cache per day would grow with
         # every date ever asked.
-        self._since = sorted({v.since for p in parameters.values() for v in p.values if v.since is not None})
+        self._since = sorted({v.since for p in parameters_.values() for v in p.values if v.since is not None})
         self._params: dict[int, Params] = {}
         self._needed: dict[tuple[str, ...], frozenset[int]] = {}
 
     @classmethod
-    def load(cls, packs: Iterable[str] | None = None, *, root: Path | str | None = None) -> Law:
+    def load(
+        cls,
+        packs: Iterable[str] | None = None,
+        *,
+        root: Path | str | None = None,
+        parameters: Mapping[str, object] | str | Path | None = None,
+    ) -> Law:
         """Load the given packs (default: the seed and every later official change).
 
         ``root`` is a ``rules/`` folder to read instead of the one shipped with the
         library. A malformed file raises :class:`~hokensho_rules.RuleFileError`.
+        ``parameters`` (a mapping, or a YAML / JSON file's path) replaces the values of the
+        parameters it names (see ``hokensho_rules.law.settings``); a name the packs do not
+        have, or a value the parameter does not accept, raises ``ParameterError``.
         """
         if isinstance(packs, str):
             raise TypeError(f"packs must be a list of pack names, e.g. [{shown(packs)}], not a str")
@@ -169,14 +200,15 @@ class Law:
         if not chosen:
             raise ValueError("packs is empty: name at least one pack, e.g. ['seed']")
         files = [(path, read_rule_file(path)) for pack in chosen for path in pack_files(pack, base)]
-        return cls(files, chosen, root=Path(root).resolve() if root is not None else None)
+        return cls(files, chosen, root=Path(root).resolve() if root is not None else None, parameters=parameters)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # By reference, like a module: its packs and root, loaded again once per process.
-        return (loaded_law, (self.packs, self.root))
+        return (loaded_law, (self.packs, self.root, self.overrides))
 
     def __repr__(self) -> str:
-        return f"Law(packs={list(self.packs)}, rules={len(self.rules)}, questions={len(self.questions)})"
+        changed = f", parameters set={[name for name, _ in self.overrides]}" if self.overrides else ""
+        return f"Law(packs={list(self.packs)}, rules={len(self.rules)}, questions={len(self.questions)}{changed})"
 
     @property
     def index(self) -> Source:

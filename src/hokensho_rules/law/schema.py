@@ -9,7 +9,7 @@ a literal, ``{param: NAME}``, ``{fact: NAME}`` or ``{outcome: QUESTION, data: KE
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -30,6 +30,7 @@ from .terms import (
     OnOrAfter,
     OutcomeDataRef,
     OutcomeIs,
+    Setting,
     ParamRef,
     PeriodEnd,
     Presence,
@@ -41,6 +42,8 @@ from .terms import (
 __all__ = [
     "COMPARISON_OPERATORS",
     "Action",
+    "Confidence",
+    "SetBy",
     "AnyOf",
     "Citation",
     "Compare",
@@ -59,6 +62,7 @@ __all__ = [
     "Outcome",
     "OutcomeDataRef",
     "OutcomeIs",
+    "Setting",
     "ParamRef",
     "Parameter",
     "PeriodEnd",
@@ -99,8 +103,25 @@ class Source(Model):
     publisher: Text | None = None
     published: date | None = None
     url: str | None = None
+    checked_on: date | None = Field(default=None, description="The last day the project checked the source still says this.")
     index: bool = Field(default=False, description="Its sections are the ids rules implement.")
     sections: dict[str, Text] = Field(default_factory=dict, description="Section key → heading or statement.")
+
+
+class Confidence(Model):
+    """How sure the project is of a reading: ``high`` (an official text says so), ``medium``
+    (our reading of official material or press reports), ``low``, or ``contested``
+    (sources disagree), with the reason in both languages."""
+
+    level: Literal["high", "medium", "low", "contested"]
+    note: Text
+
+
+class SetBy(Model):
+    """Who may change a parameter (an insurer, the ministry by a new announcement) and why."""
+
+    who: Text
+    why: Text
 
 
 class Citation(Model):
@@ -147,6 +168,11 @@ class Rule(Model):
     outcome: str
     data: dict[str, Expr] = Field(default_factory=dict)
     overrides: tuple[str, ...] = Field(default=(), description="Rules this one is an exception to.")
+    overrides_if_loaded: tuple[str, ...] = Field(
+        default=(),
+        description="Rules of other packs this one is an exception to when their pack is loaded too "
+        "(e.g. the card body's expiry over the B-4 grace); ignored otherwise.",
+    )
     refines: tuple[str, ...] = Field(
         default=(),
         description="Rules this one replaces with the same answer (e.g. a later official change "
@@ -155,6 +181,7 @@ class Rule(Model):
     fallback: bool = Field(
         default=False, description="Applies only when no other rule of its question does."
     )
+    confidence: Confidence | None = Field(default=None, description="How sure the reading is, when not plainly stated law.")
 
 
 class Action(Model):
@@ -198,6 +225,10 @@ class DatedValue(Model):
     value: date | int | str
 
 
+def _kind(value: date | int | str) -> str:
+    return "date" if isinstance(value, date) else "number" if isinstance(value, int) else "text"
+
+
 class Parameter(Model):
     """A named legal constant: values by start date, with its citation."""
 
@@ -205,6 +236,9 @@ class Parameter(Model):
     citation: Citation
     implements: tuple[str, ...] = Field(default=(), description="Ids of the rule index it encodes, if any.")
     values: tuple[DatedValue, ...] = Field(min_length=1)
+    choices: dict[str, Text] = Field(default_factory=dict, description="The values a text parameter may take, with labels (none: any text).")
+    set_by: SetBy | None = Field(default=None, description="Who may change it (an insurer's setting); None: the law.")
+    confidence: Confidence | None = None
 
     @model_validator(mode="after")
     def _dated_in_order(self) -> Parameter:
@@ -215,7 +249,21 @@ class Parameter(Model):
         known = [s for s in later if s is not None]
         if len(known) != len(later) or known != sorted(set(known)):
             raise ValueError("values after the first need 'since' dates in increasing order")
+        kinds = {_kind(v.value) for v in self.values}
+        if len(kinds) > 1:
+            raise ValueError(f"every value must be of one kind (a date, a number or a text); got {sorted(kinds)}")
+        if kinds == {"text"} and self.choices:
+            wrong = [v.value for v in self.values if v.value not in self.choices]
+            if wrong:
+                raise ValueError(f"values {wrong} are not among choices {list(self.choices)}")
+        elif self.choices:
+            raise ValueError("only a text parameter takes 'choices'")
         return self
+
+    @property
+    def kind(self) -> str:
+        """``"date"``, ``"number"`` or ``"text"``: what every value of it is."""
+        return _kind(self.values[0].value)
 
     def value_on(self, day: date) -> date | int | str:
         """The value in force on ``day``."""

@@ -30,6 +30,7 @@ __all__ = [
     "ParamRef",
     "PeriodEnd",
     "Presence",
+    "Setting",
     "WithinDays",
     "expr_counts",
     "sub_exprs",
@@ -122,6 +123,22 @@ class OutcomeIs(Model):
         return value
 
 
+class Setting(Model):
+    """Whether a parameter (an insurer's setting, e.g. ``certificate_after_grace``) has
+    one of the given values on the evaluation date: fixed per set of parameter values,
+    so it reads no fact of the member."""
+
+    setting: str
+    is_: tuple[str, ...] = Field(alias="is", min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("is"), str):
+            return {**value, "is": (value["is"],)}
+        return value
+
+
 class AnyOf(Model):
     """True when at least one of the conditions is."""
 
@@ -130,14 +147,15 @@ class AnyOf(Model):
 
 def _condition_kind(value: Any) -> str:
     if isinstance(value, dict):
-        for key, kind in (("any", "any"), ("outcome", "outcome"), ("present", "presence")):
+        for key, kind in (("any", "any"), ("outcome", "outcome"), ("present", "presence"), ("setting", "setting")):
             if key in value:
                 return kind
     return "compare"
 
 
 Condition = Annotated[
-    Annotated[Compare, Tag("compare")] | Annotated[Presence, Tag("presence")] | Annotated[OutcomeIs, Tag("outcome")] | Annotated[AnyOf, Tag("any")],
+    Annotated[Compare, Tag("compare")] | Annotated[Presence, Tag("presence")] | Annotated[OutcomeIs, Tag("outcome")] | Annotated[AnyOf, Tag("any")]
+    | Annotated[Setting, Tag("setting")],
     Discriminator(_condition_kind),
 ]
 

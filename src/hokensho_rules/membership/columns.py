@@ -125,6 +125,8 @@ JA_HEADERS: dict[str, tuple[str, ...]] = {
     "my_number_card.certificate_expires_on": ("電子証明書有効期限",),
     "my_number_card.returned_on": ("マイナンバーカード返納日",),
     "my_number_card.suspended_on": ("マイナンバーカード一時停止日",),
+    "my_number_card.expires_on": ("マイナンバーカード有効期限",),
+    "my_number_card.on_smartphone_since": ("スマホ搭載日",),
     "certificate.issued_on": ("資格確認書交付日",),
     "certificate.expires_on": ("資格確認書有効期限",),
     "certificate.returned_on": ("資格確認書返納日",),

@@ -40,6 +40,7 @@ from ..law.schema import (
     ParamRef,
     PeriodEnd,
     Presence,
+    Setting,
     Rule,
     WithinDays,
     expr_counts,
@@ -88,6 +89,8 @@ def _strings(rulebook: Rulebook) -> Iterator[str]:
             nodes.extend(node.any)
         elif isinstance(node, Compare):
             nodes.append(node.operand)
+        elif isinstance(node, Setting):
+            nodes.extend(node.is_)
         elif isinstance(node, (MinOf, MaxOf, DayBefore, DayAfter, PeriodEnd, WithinDays, DaysBefore, OnOrAfter, MonthEnd)):
             nodes.extend(inner for _, inner in sub_exprs(node))
 
@@ -279,6 +282,9 @@ class Encoding:
             return z3.Or([self.condition(c) for c in condition.any])
         if isinstance(condition, OutcomeIs):
             return z3.Or([self.answer[condition.outcome][o] for o in condition.is_])
+        if isinstance(condition, Setting):
+            setting = self.param(condition.setting)
+            return z3.Or([setting.value == self._literal(value).value for value in condition.is_])
         if isinstance(condition, Presence):
             known = self.facts.known[condition.fact]
             return known if condition.present else z3.Not(known)

@@ -20,7 +20,8 @@ from ..evaluation.trace import Verdict
 from ..facts.record import fact_key
 from ..law.conditions import all_conditions, holds, operand_value
 from ..law.packs import Law
-from ..law.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, ParamRef
+from ..law.schema import AnyOf, Compare, Condition, Confidence, FactRef, OutcomeDataRef, OutcomeIs, ParamRef, Setting
+from .rules import describe_setting
 from . import html as html_
 from .words import (
     Lang,
@@ -34,6 +35,7 @@ from .words import (
     question_title,
     rule_title,
     show_date,
+    text,
     value_label,
     word,
 )
@@ -102,6 +104,9 @@ def describe(condition: Condition, decision: decisions.Decision, lang: Lang, *, 
         outcomes = [answer.outcome] if held and answer is not None else condition.is_
         wanted = "／".join(outcome_label(law, condition.outcome, o, lang) for o in outcomes)
         return relation["is"].format(a=question_title(law, condition.outcome, lang), b=wanted)
+    if isinstance(condition, Setting):
+        # What the setting is, held or not: a true sentence either way.
+        return describe_setting(condition, law, lang, [str(law.params_on(decision.on)[condition.setting])])
     if not isinstance(condition, Compare):
         return relation["present" if condition.present else "absent"].format(a=fact_label(law, condition.fact, lang))
     value = decoded(condition.fact, decision.record.get(fact_key(condition.fact)))
@@ -132,6 +137,17 @@ def _data(verdict: Verdict, law: Law, on: date, lang: Lang) -> str:
     if not parts:
         return ""
     return "；" + "、".join(parts) if lang == "ja" else "; " + ", ".join(parts)
+
+
+_CONFIDENCE = {
+    "ja": {"head": "  確からしさ：{level}（{note}）", "high": "高", "medium": "中", "low": "低", "contested": "争いあり"},
+    "en": {"head": "  confidence: {level} ({note})", "high": "high", "medium": "medium", "low": "low", "contested": "contested"},
+}
+
+
+def _confidence_line(confidence: Confidence, lang: Lang) -> str:
+    words = _CONFIDENCE[lang]
+    return words["head"].format(level=words[confidence.level], note=text(confidence.note, lang))
 
 
 def _rule(verdict: Verdict, law: Law, on: date, lang: Lang) -> str:
@@ -172,6 +188,8 @@ def explain(
             outcome=outcome_label(law, question, verdict.outcome, lang) + _data(verdict, law, on, lang),
         ))
         out.append(lines["rule"].format(decided=word("decided", lang), rule=_rule(verdict, law, on, lang)))
+        if verdict.rule.confidence is not None:
+            out.append(_confidence_line(verdict.rule.confidence, lang))
         why = _why(verdict, decision, lang)
         if why:
             out.append(lines["because"].format(because=word("because", lang), why=why))
@@ -201,7 +219,7 @@ def _not_applied(explanation: Explanation, decision: decisions.Decision, lang: L
         title = rule_title(item.rule, law, on, lang)
         rule = f"{item.rule.id}「{title}」" if lang == "ja" else f'{item.rule.id} "{title}"'
         unknown = sentence.endswith(("が未設定", " is not set")) and " or " not in sentence and "、または" not in sentence
-        why = sentence if unknown else _RELATION[lang]["not"].format(s=sentence)
+        why = sentence if unknown or isinstance(failed, Setting) else _RELATION[lang]["not"].format(s=sentence)
         out.append(lines["failed"].format(rule=rule, why=why))
     return out
 

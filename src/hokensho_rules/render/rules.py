@@ -11,6 +11,7 @@ parameters); nothing here is a legal date or condition.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from ..law.packs import Law
@@ -33,12 +34,13 @@ from ..law.schema import (
     ParamRef,
     PeriodEnd,
     Presence,
+    Setting,
     Rule,
     WithinDays,
 )
 from .words import Lang, check_lang, datum_label, fact_label, fact_value, outcome_label, question_title, show_date, text, word
 
-__all__ = ["describe_condition", "describe_expr", "describe_in_force", "param_value", "rule_title_in_law"]
+__all__ = ["describe_condition", "describe_expr", "describe_in_force", "describe_setting", "param_value", "rule_title_in_law"]
 
 _RELATION = {
     "ja": {"eq": "{a}が{b}", "ne": "{a}が{b}でない", "lt": "{a}が{b}より前", "lte": "{a}が{b}以前",
@@ -68,18 +70,34 @@ _EXPR = {
 }
 
 
-def _value(value: date | int | str, lang: Lang) -> str:
-    return show_date(value, lang) if isinstance(value, date) else str(value)
+def _value(value: date | int | str, lang: Lang, law: Law | None = None, name: str = "") -> str:
+    if isinstance(value, date):
+        return show_date(value, lang)
+    label = law.parameters[name].choices.get(str(value)) if law is not None and name else None
+    return text(label, lang) if label is not None else str(value)
+
+
+_SETTING = {"ja": "保険者の設定「{a}」が「{b}」", "en": "the insurer's setting “{a}” is “{b}”"}
+
+
+def describe_setting(condition: Setting, law: Law, lang: Lang, values: Sequence[str] | None = None) -> str:
+    """A setting condition in words, with ``values`` (default: those it asks for): 保険者の設定「…」が「職権で交付」."""
+    lang = check_lang(lang)
+    parameter = law.parameters[condition.setting]
+    shown = "／".join(_value(v, lang, law, condition.setting) for v in (values if values is not None else condition.is_))
+    return _SETTING[lang].format(a=text(parameter.title, lang), b=shown)
 
 
 def param_value(law: Law, name: str, lang: Lang) -> str:
     """A parameter's value in words; a parameter with dated values gives each, with the day it applies from."""
     lang = check_lang(lang)
     values = law.parameters[name].values
-    shown = _value(values[0].value, lang)
+    shown = _value(values[0].value, lang, law, name)
     for dated in values[1:]:
         assert dated.since is not None  # the schema requires it after the first value
-        shown = _PERIOD[lang]["dated"].format(first=shown, since=show_date(dated.since, lang), value=_value(dated.value, lang))
+        shown = _PERIOD[lang]["dated"].format(
+            first=shown, since=show_date(dated.since, lang), value=_value(dated.value, lang, law, name)
+        )
     return shown
 
 
@@ -128,6 +146,8 @@ def describe_condition(condition: Condition, law: Law, lang: Lang) -> str:
         return relation["is"].format(a=question_title(law, condition.outcome, lang), b=wanted)
     if isinstance(condition, Presence):
         return relation["present" if condition.present else "absent"].format(a=fact_label(law, condition.fact, lang))
+    if isinstance(condition, Setting):
+        return describe_setting(condition, law, lang)
     assert isinstance(condition, Compare)
     return relation[condition.operator].format(a=fact_label(law, condition.fact, lang), b=_operand(condition, law, lang))
 

@@ -61,6 +61,9 @@ class Explanation:
     not_applied: tuple[NotApplied, ...]
 
 
+# The outcomes of a presentation question under which the patient can be seen.
+ACCEPTING = frozenset({"accepted", "may_accept"})
+
 @dataclass(frozen=True, slots=True)
 class Presentations:
     """What a patient may show at one institution on one day, and what not (with why)."""
@@ -152,9 +155,10 @@ class Decision(Mapping[str, Verdict]):
                 f"member {self.member_id} on {self.on.isoformat()}: evaluate with situation=hr.Situation(...) "
                 "to ask what an institution accepts"
             )
+        # "may_accept" (B-5: at the institution's discretion) is accepted too, in its own words.
         return Presentations(
-            tuple(v for v in asked if v.outcome == "accepted"),
-            tuple(v for v in asked if v.outcome != "accepted"),
+            tuple(v for v in asked if v.outcome in ACCEPTING),
+            tuple(v for v in asked if v.outcome not in ACCEPTING),
         )
 
     def explanation(self, question: str) -> Explanation:

@@ -20,22 +20,24 @@ from ..evaluation.evaluator import Evaluator
 from ..facts.member import Member, Situation, membership
 from ..facts.privacy import shown
 from ..law.conditions import Params
-from ..law.packs import Law
+from ..law.packs import Law, loaded_law
+from ..law.settings import Overrides
 from ..law.schema import Label, Parameter, Question, Rule, Source
-from ..render import ActionList, Comparison, Decision, MailingPlan, Timeline
+from ..render import ActionList, Comparison, Decision, Impact, MailingPlan, Timeline
+from ..results import impact as impact_
 from ..results.timeline import build_timeline
 
-__all__ = ["Rulebook", "compare", "loaded_rulebook", "plan_mailing"]
+__all__ = ["Rulebook", "compare", "impact", "loaded_rulebook", "plan_mailing"]
 
 
 @functools.lru_cache(maxsize=8)
-def loaded_rulebook(packs: tuple[str, ...], root: Path | None = None) -> Rulebook:
-    """The Rulebook of ``packs`` under ``root``, loaded once per process.
+def loaded_rulebook(packs: tuple[str, ...], root: Path | None = None, overrides: Overrides = ()) -> Rulebook:
+    """The Rulebook of ``packs`` under ``root`` (with parameter ``overrides``), loaded once per process.
 
     What an unpickled Rulebook is: worker processes share one loaded, compiled
     rulebook per set of packs instead of loading one per object received.
     """
-    return Rulebook.load(packs, root=root)
+    return Rulebook(loaded_law(packs, root, overrides))
 
 
 class Rulebook(Evaluator):
@@ -48,21 +50,40 @@ class Rulebook(Evaluator):
     """
 
     @classmethod
-    def load(cls, packs: Iterable[str] | None = None, *, root: Path | str | None = None) -> Rulebook:
+    def load(
+        cls,
+        packs: Iterable[str] | None = None,
+        *,
+        root: Path | str | None = None,
+        parameters: Mapping[str, object] | str | Path | None = None,
+    ) -> Rulebook:
         """Load the given packs (default: the seed and every later official change).
 
         ``root`` is a ``rules/`` folder to read instead of the one shipped with the
         library. A malformed file raises :class:`~hokensho_rules.RuleFileError`.
+
+        ``parameters`` sets the insurer's own values (or a what-if): a mapping of
+        parameter name to value, or the path of a YAML or JSON file of them, e.g.
+        ``{"certificate_after_grace": "on_application"}``. A value is one value or a list
+        of dated values (``[{value: …}, {since: DAY, value: …}]``). A name the loaded
+        packs do not have, or a value the parameter does not accept, raises
+        :class:`~hokensho_rules.ParameterError` naming the parameter and what it accepts.
         """
-        return cls(Law.load(packs, root=root))
+        return cls(Law.load(packs, root=root, parameters=parameters))
+
+    @property
+    def overrides(self) -> Overrides:
+        """The parameters set by the user (name and dated values), sorted; () for the defaults."""
+        return self.law.overrides
 
     def __reduce__(self) -> tuple[Any, ...]:
         # By reference, like a module: its compiled engine handles cannot travel, and a
         # worker process receiving many objects loads the rulebook once.
-        return (loaded_rulebook, (self.law.packs, self.law.root))
+        return (loaded_rulebook, (self.law.packs, self.law.root, self.law.overrides))
 
     def __repr__(self) -> str:
-        return f"Rulebook(packs={list(self.packs)}, rules={len(self.rules)}, questions={len(self.questions)})"
+        changed = f", parameters set={[name for name, _ in self.overrides]}" if self.overrides else ""
+        return f"Rulebook(packs={list(self.packs)}, rules={len(self.rules)}, questions={len(self.questions)}{changed})"
 
     # The law's parts, for reading a rulebook as one object.
     @property
@@ -163,6 +184,21 @@ def compare(
     a member id given twice a ValueError. ``start`` and ``end`` are dates, start first.
     """
     return whatif.compare(left, right, members, start, end, cls=Comparison)
+
+
+def impact(
+    before: Rulebook, after: Rulebook, members: Iterable[Member], on: date, *, situation: Situation | None = None
+) -> Impact:
+    """What a rule change does to a membership on ``on``: for each question, how many members
+    get another outcome and from what to what, and the action-list rows it adds and removes.
+
+    ``before`` and ``after`` are two rulebooks: other packs (``Rulebook.load([...])``) or the
+    same packs with other parameter values (``Rulebook.load(parameters=...)``). With a
+    ``situation`` the counter's questions (``presentation.*``) are compared too. The result
+    renders as text (``render``), a table (``table``, ``html``), a chart (``chart``, with the
+    ``charts`` extra), and its rows (``to_rows``: one per member and changed question).
+    """
+    return impact_.impact(before, after, members, on, situation=situation, cls=Impact)
 
 
 def plan_mailing(
