@@ -34,6 +34,7 @@ from .terms import (
     PeriodEnd,
     Presence,
     WithinDays,
+    WorkingDay,
     expr_counts,
     sub_exprs,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "Source",
     "Text",
     "WithinDays",
+    "WorkingDay",
     "expr_counts",
     "sub_exprs",
 ]

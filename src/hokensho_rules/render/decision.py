@@ -20,7 +20,8 @@ from ..evaluation.trace import Verdict
 from ..facts.record import fact_key
 from ..law.conditions import all_conditions, holds, operand_value
 from ..law.packs import Law
-from ..law.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, ParamRef
+from ..law.expressions import days_off_of, evaluate_expr
+from ..law.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, OutcomeIs, ParamRef, WorkingDay
 from . import html as html_
 from .words import (
     Lang,
@@ -120,18 +121,48 @@ def describe(condition: Condition, decision: decisions.Decision, lang: Lang, *, 
     return relation[condition.operator].format(a=left, b=_operand(condition, decision, lang))
 
 
-def _data(verdict: Verdict, law: Law, on: date, lang: Lang) -> str:
-    """The answer's data in words; the deadline of an action with the days left or overdue."""
+def _data(verdict: Verdict, decision: decisions.Decision, lang: Lang) -> str:
+    """The answer's data in words; the deadline of an action with the days left or overdue,
+    and why a deadline moved past a day off (X-21)."""
+    law, on = decision.law, decision.on
     action = law.questions[verdict.question].outcomes[verdict.outcome].action
     parts = []
     for datum, value in verdict.data.items():
         shown = value_label(law, verdict.question, datum, value, lang)
         if action is not None and action.due == datum and isinstance(value, date):
             shown += f"（{days_left(value, on, lang)}）" if lang == "ja" else f" ({days_left(value, on, lang)})"
-        parts.append(f"{datum_label(law, verdict.question, datum, lang)} {shown}")
+        moved = _moved(verdict.rule.data.get(datum), decision, lang)
+        parts.append(f"{datum_label(law, verdict.question, datum, lang)} {shown}{moved}")
     if not parts:
         return ""
     return "；" + "、".join(parts) if lang == "ja" else "; " + ", ".join(parts)
+
+
+_MOVED = {
+    "ja": "（末日の{day}が{why}のため翌営業日まで延長）",
+    "en": " (moved from {day}, a {why}, to the next working day)",
+}
+_DAY_OFF = {
+    "ja": {"saturday": "土曜日", "sunday": "日曜日", "national_holiday": "国民の祝日", "year_end": "年末年始の休日"},
+    "en": {"saturday": "Saturday", "sunday": "Sunday", "national_holiday": "national holiday", "year_end": "year-end day off"},
+}
+
+
+def _moved(expr: object, decision: decisions.Decision, lang: Lang) -> str:
+    """Where a working-day deadline's last counted day was a day off, that day and why."""
+    if isinstance(expr, OutcomeDataRef):  # a deadline another question computed
+        source = decision.verdicts.get(expr.outcome)
+        return _moved(source.rule.data.get(expr.data), decision, lang) if source is not None else ""
+    if not isinstance(expr, WorkingDay):
+        return ""
+    params = decision.law.params_on(decision.on)
+    counted = evaluate_expr(expr.working_day.date, decision.record, params)
+    if not isinstance(counted, date):
+        return ""
+    reason = days_off_of(expr, params).reason(counted)
+    if reason is None:
+        return ""
+    return _MOVED[lang].format(day=show_date(counted, lang), why=_DAY_OFF[lang][reason])
 
 
 def _rule(verdict: Verdict, law: Law, on: date, lang: Lang) -> str:
@@ -169,7 +200,7 @@ def explain(
         verdict = decision.verdicts[question]
         out.append(lines["answer"].format(
             question=question_title(law, question, lang),
-            outcome=outcome_label(law, question, verdict.outcome, lang) + _data(verdict, law, on, lang),
+            outcome=outcome_label(law, question, verdict.outcome, lang) + _data(verdict, decision, lang),
         ))
         out.append(lines["rule"].format(decided=word("decided", lang), rule=_rule(verdict, law, on, lang)))
         why = _why(verdict, decision, lang)
@@ -238,7 +269,7 @@ def decision_html(decision: decisions.Decision, lang: Lang) -> str:
     law, on = decision.law, decision.on
     headers = ("質問", "答え", "根拠") if lang == "ja" else ("question", "answer", "rule")
     rows = [
-        (question_title(law, q, lang), outcome_label(law, q, v.outcome, lang) + _data(v, law, on, lang),
+        (question_title(law, q, lang), outcome_label(law, q, v.outcome, lang) + _data(v, decision, lang),
          f"{v.rule_id} {rule_title(v.rule, law, on, lang)}")
         for q, v in decision.verdicts.items()
     ]
