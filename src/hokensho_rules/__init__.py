@@ -38,6 +38,7 @@ from .facts.errors import (
     HokenshoError,
     RuleFileError,
 )
+from .facts.known import as_known_on
 from .facts.member import (
     Abroad,
     Certificate,
@@ -91,6 +92,7 @@ __all__ = [
     "TableRows",
     "Timeline",
     "Verdict",
+    "as_known_on",
     "compare",
     "evaluate_all",
     "evaluate_many",
