@@ -48,8 +48,9 @@ def test_every_member_gets_the_answers_and_actions_of_evaluate_in_input_order(bo
 
 def test_a_bad_row_becomes_an_error_row_in_place_and_the_batch_goes_on(book: hr.Rulebook) -> None:
     good = generate(3)
-    beyond_calendar = hr.Member(  # a 5-year validity from 9998 is past date.max: an error for this row only
-        id="M-FAR", kind="insured", enrolled_on=date(2020, 4, 1), certificate=hr.Certificate(issued_on=date(9998, 1, 1))
+    beyond_calendar = hr.Member(  # a card's grace after an expiry in 9999 ends past date.max: an error for this row only
+        id="M-FAR", kind="insured", enrolled_on=date(2020, 4, 1),
+        my_number_card=hr.MyNumberCard(registered_for_insurance_on=date(2022, 1, 1), certificate_expires_on=date(9999, 11, 1)),
     )
     rows: list[object] = [
         good[0],
@@ -68,7 +69,7 @@ def test_a_bad_row_becomes_an_error_row_in_place_and_the_batch_goes_on(book: hr.
     assert (cell.member_id, cell.column, cell.value) == ("M-CELL", "enrolled_on", "2020-04-31")
     assert "not a date" in cell.problem
     assert "unknown column 'shoe_size'" in unknown.problem and unknown.kind == "SchemaError"
-    assert far.member_id == "M-FAR" and "certificate" in far.problem and far.kind == "ValueError"
+    assert far.member_id == "M-FAR" and "year 10000 is out of range" in far.problem and far.kind == "ValueError"
     assert wrong.member_id is None and "got int" in wrong.problem
     assert str(cell).startswith("row 2 (member M-CELL), column enrolled_on, value '2020-04-31': ")
     ok = results[6]

@@ -30,7 +30,8 @@ from hokensho_rules.prove._domain import DOMAIN, ORDERED
 from hokensho_rules.prove._encode import Encoding, standing
 from hokensho_rules.prove._model import build_member, document_model, slots
 from hokensho_rules.evaluation.resolve import resolve, standing_rules
-from hokensho_rules.law.schema import Rule
+from hokensho_rules.law.expressions import days_off_of, evaluate_expr
+from hokensho_rules.law.schema import Rule, WorkingDay
 from hokensho_rules.testing import evaluation_dates, members, situations
 
 SEED = hr.Rulebook.load(["seed"])
@@ -277,6 +278,20 @@ def _pin(encoding: Encoding, member: hr.Member, on: date, situation: hr.Situatio
             named = encoding.texts.named
             value = named.index(value) if value in named else others.setdefault(value, len(named) + len(others))
         pinned.append(encoding.facts.value[name] == value)
+    return pinned + _pin_days_off(encoding, flat, on)
+
+
+def _pin_days_off(encoding: Encoding, flat: Mapping[str, Any], on: date) -> list[Any]:
+    """The real calendar of days off on each last day a working-day deadline of this member counts to."""
+    params = encoding.book.params_on(on)
+    pinned = []
+    for rule in encoding.book.rules.values():
+        for expr in rule.data.values():
+            if isinstance(expr, WorkingDay):
+                counted = evaluate_expr(expr.working_day.date, flat, params)
+                if isinstance(counted, date):
+                    moved = days_off_of(expr, params).next_working_day(counted)
+                    pinned.append(encoding.calendar.working_day_is(counted.toordinal(), moved.toordinal()))
     return pinned
 
 

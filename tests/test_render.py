@@ -34,7 +34,7 @@ def test_values_are_read_in_words_from_the_rules_labels() -> None:
     assert words.fact_value(LAW, "member.kind", "dependant", "ja") == "被扶養者"
     assert words.fact_value(LAW, "member.voluntary_continuation", True, "en") == "yes"
     assert words.fact_value(LAW, "paper_card", True, "ja") == "あり"
-    assert words.fact_value(LAW, "member.loss_on", None, "en") == "not set"
+    assert words.fact_value(LAW, "member.loss_on", None, "en") == "none"
     assert words.fact_value(LAW, "paper_card.usable", "no", "ja") == "使用できない"
     assert words.fact_value(LAW, "enrolment_notification.due.form", "dependant_change", "ja") == "被扶養者異動届"
     assert words.fact_label(LAW, "certificate.issuance.deadline", "en") == "to be issued by"

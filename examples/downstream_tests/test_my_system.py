@@ -41,6 +41,8 @@ def test_we_print_the_validity_the_rules_give(member: hr.Member, on: date) -> No
     ours = my_system.certificate_validity(member)
     if validity.outcome == "period":
         assert ours == (validity.data["valid_from"], validity.data["valid_until"])
+    elif validity.outcome == "none":  # the rules see a certificate only from the day it is issued
+        assert member.certificate is not None and member.certificate.issued_on > on
     else:
         assert validity.outcome == "invalid" and ours is None
 

@@ -39,6 +39,7 @@ from .facts.errors import (
     HokenshoError,
     RuleFileError,
 )
+from .facts.known import as_known_on
 from .facts.member import (
     Abroad,
     Certificate,
@@ -97,6 +98,7 @@ __all__ = [
     "Timeline",
     "Verdict",
     "WorkerDied",
+    "as_known_on",
     "compare",
     "impact",
     "evaluate_all",

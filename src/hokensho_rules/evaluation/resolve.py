@@ -36,7 +36,8 @@ __all__ = ["Resolution", "resolve", "standing_rules"]
 class Resolution:
     """The deciding rule of a question, the rules that agreed and those set aside.
 
-    ``overridden`` holds each fired rule a standing rule set aside, in rulebook order.
+    ``overridden`` holds each fired rule a standing rule set aside that would have given
+    another answer, in rulebook order (X-1, X-23).
     """
 
     deciding: Rule
@@ -82,4 +83,6 @@ def resolve(question: str, fired: Sequence[Rule], *, member_id: str, on: date) -
             "rules give different answers and none overrides the others: "
             + "; ".join(f"{r.id} says {r.outcome!r}" for r in standing),
         )
-    return Resolution(deciding=standing[0], concurring=tuple(standing[1:]), overridden=tuple(overridden))
+    # Set aside: the rules that would have answered otherwise (X-1, X-23); one that agrees changed nothing.
+    differing = tuple(r for r in overridden if r.outcome not in outcomes)
+    return Resolution(deciding=standing[0], concurring=tuple(standing[1:]), overridden=differing)

@@ -21,6 +21,7 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel
 
+from .known import forget_later
 from .member import Member, Situation
 
 __all__ = [
@@ -135,7 +136,10 @@ def _put(out: dict[str, Value], prefix: str, model: BaseModel) -> None:
 
 
 def to_record(member: Member, on: date, situation: Situation | None = None) -> dict[str, Value]:
-    """The record of ``member`` on ``on`` (at an institution in ``situation``), no question answered yet."""
+    """The record of ``member`` on ``on`` (at an institution in ``situation``), no question answered yet.
+
+    Events recorded after ``on`` are left out (ruling X-17, :mod:`.known`).
+    """
     out: dict[str, Value] = {"type": "member", "id": member.id, "date": on.toordinal()}
     _put(out, "member", member)
     documents: list[tuple[str, BaseModel | None]] = [(name, getattr(member, name)) for name in _SUBMODELS]
@@ -143,4 +147,5 @@ def to_record(member: Member, on: date, situation: Situation | None = None) -> d
         if document is not None:
             out[name] = True
             _put(out, name, document)
+    forget_later(out, on.toordinal())
     return out

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
+import holidays
 import yaml
 from dateutil.relativedelta import relativedelta
 
@@ -24,6 +25,7 @@ from ..facts.privacy import shown
 from .loader import rules_dir
 
 __all__ = [
+    "DaysOff",
     "Era",
     "WarekiError",
     "civil_period_end",
@@ -33,6 +35,7 @@ __all__ = [
     "format_wareki",
     "load_eras",
     "parse_wareki",
+    "parse_days_off",
     "within_days_deadline",
 ]
 
@@ -66,12 +69,116 @@ def within_days_deadline(event: date, days: int) -> date:
     """Return the last day of a deadline "within ``days`` days" of ``event``.
 
     The event's own day is not counted (民法 第140条), so the deadline is
-    ``event + days``. Holiday extension (第142条) is not applied.
+    ``event + days``. Holiday extension (第142条) is a separate step:
+    :meth:`DaysOff.next_working_day`.
     Raises ValueError unless ``days`` is at least 1.
     """
     if days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
     return event + timedelta(days=days)
+
+
+# --- working days ----------------------------------------------------------
+
+DayOffReason = Literal["saturday", "sunday", "national_holiday", "year_end"]
+_WEEKDAYS: dict[str, int] = {"saturday": 5, "sunday": 6}
+_SPAN = re.compile(r"(\d\d)-(\d\d)/(\d\d)-(\d\d)")
+
+
+@functools.cache
+def _national_holidays() -> holidays.HolidayBase:
+    # The package computes each year's holidays (equinoxes, substitute days) on demand.
+    return holidays.country_holidays("JP")
+
+
+@dataclass(frozen=True)
+class DaysOff:
+    """The days on which a deadline counted in days cannot end (民法 第142条).
+
+    Built by :func:`parse_days_off` from a rule file's parameter; an empty set of
+    days off means deadlines are not moved.
+    """
+
+    weekdays: frozenset[int] = frozenset()
+    national_holidays: bool = False
+    # Each span is (month, day) to (month, day), inclusive, possibly across the new year.
+    spans: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
+
+    def reason(self, day: date) -> DayOffReason | None:
+        """Why ``day`` is a day off, or None for a working day."""
+        weekday = day.weekday()
+        for name, number in _WEEKDAYS.items():
+            if weekday == number and number in self.weekdays:
+                return name  # type: ignore[return-value]
+        if self.national_holidays and day in _national_holidays():
+            return "national_holiday"
+        md = (day.month, day.day)
+        for start, end in self.spans:
+            if (start <= md <= end) if start <= end else (md >= start or md <= end):
+                return "year_end"
+        return None
+
+    def holiday_name(self, day: date) -> str | None:
+        """The national holiday's name on ``day`` (in Japanese), if it is one."""
+        return _national_holidays().get(day) if self.national_holidays else None
+
+    def longest_run(self, first: date = date(2000, 1, 1), last: date = date(2099, 12, 31)) -> int:
+        """The most days off in a row between ``first`` and ``last`` (how far a deadline can move)."""
+        longest = run = 0
+        day = first
+        while day <= last:
+            run = run + 1 if self.reason(day) is not None else 0
+            longest = max(longest, run)
+            day += timedelta(days=1)
+        return longest
+
+    def next_working_day(self, day: date) -> date:
+        """``day`` itself if it is a working day, else the first working day after it."""
+        # A run of days off is at most a few weeks even with every kind enabled.
+        for _ in range(366):
+            if self.reason(day) is None:
+                return day
+            day += timedelta(days=1)
+        raise ValueError(f"no working day within a year after {day.isoformat()}: check the days off")
+
+
+@functools.lru_cache(maxsize=64)
+def parse_days_off(text: str) -> DaysOff:
+    """The days off named by ``text``: ``saturday``, ``sunday``, ``national_holiday`` and
+    spans ``MM-DD/MM-DD``, separated by spaces; ``none`` for no days off.
+
+    Raises ValueError naming the word that is none of these.
+    """
+    words = text.split()
+    if words == ["none"]:
+        return DaysOff()
+    weekdays, national, spans = set(), False, []
+    for token in words:
+        span = _SPAN.fullmatch(token)
+        if token in _WEEKDAYS:
+            weekdays.add(_WEEKDAYS[token])
+        elif token == "national_holiday":
+            national = True
+        elif span is not None and _valid_month_days(span):
+            a, b, c, d = (int(g) for g in span.groups())
+            spans.append(((a, b), (c, d)))
+        else:
+            raise ValueError(
+                f"days off: {shown(token)} is not saturday, sunday, national_holiday,"
+                " a span such as 12-29/01-03, or none"
+            )
+    if not words:
+        raise ValueError("days off: empty; write none for no days off")
+    return DaysOff(frozenset(weekdays), national, tuple(spans))
+
+
+def _valid_month_days(span: re.Match[str]) -> bool:
+    a, b, c, d = (int(g) for g in span.groups())
+    try:
+        date(2024, a, b), date(2024, c, d)  # 2024: a leap year admits 02-29
+    except ValueError:
+        return False
+    return True
 
 
 def end_of_month(d: date) -> date:

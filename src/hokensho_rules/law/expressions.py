@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
-from .calendar import civil_period_end, end_of_month_after, within_days_deadline
+from .calendar import DaysOff, civil_period_end, end_of_month_after, parse_days_off, within_days_deadline
 from ..facts.record import Value, datum_key, encode, fact_key
 from .conditions import Fact, Params
 from .schema import (
@@ -32,9 +32,10 @@ from .schema import (
     ParamRef,
     PeriodEnd,
     WithinDays,
+    WorkingDay,
 )
 
-__all__ = ["Compiled", "compile_expr", "evaluate_expr"]
+__all__ = ["Compiled", "compile_expr", "days_off_of", "evaluate_expr"]
 
 Compiled = Callable[[Mapping[str, Value]], "date | str | None"]
 _DAY = timedelta(days=1)
@@ -99,6 +100,9 @@ def compile_expr(expr: Expr, params: Params) -> Compiled:
     if isinstance(expr, WithinDays):
         days = _count(expr.within_days.days, params)
         return _dated(compile_expr(expr.within_days.start, params), lambda day: within_days_deadline(day, days))
+    if isinstance(expr, WorkingDay):
+        days_off = days_off_of(expr, params)
+        return _dated(compile_expr(expr.working_day.date, params), days_off.next_working_day)
     if isinstance(expr, DaysBefore):
         back = timedelta(days=_count(expr.days_before.days, params))
         return _dated(compile_expr(expr.days_before.start, params), lambda day: day - back)
@@ -115,6 +119,18 @@ def compile_expr(expr: Expr, params: Params) -> Compiled:
         return _dated(compile_expr(expr.month_end.start, params), lambda day: end_of_month_after(day, months))
     literal = expr
     return lambda fact: literal
+
+
+def days_off_of(expr: WorkingDay, params: Params) -> DaysOff:
+    """The days off ``expr`` moves past, from its parameter (ValueError naming it if malformed)."""
+    name = expr.working_day.days_off.param
+    value = params[name]
+    try:
+        if not isinstance(value, str):
+            raise ValueError(f"days off: expected a text such as 'saturday sunday', got {value!r}")  # noqa: TRY004, TRY301
+        return parse_days_off(value)
+    except ValueError as error:
+        raise ValueError(f"parameter {name}: {error}") from None
 
 
 def evaluate_expr(expr: Expr, fact: Fact, params: Params) -> date | str | None:

@@ -35,6 +35,7 @@ from .terms import (
     PeriodEnd,
     Presence,
     WithinDays,
+    WorkingDay,
     expr_counts,
     sub_exprs,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "Source",
     "Text",
     "WithinDays",
+    "WorkingDay",
     "expr_counts",
     "sub_exprs",
 ]

@@ -1,6 +1,7 @@
 """The terms of a rule file: operands (``{param: …}``, ``{fact: …}``, ``{outcome: …,
 data: …}``, literals), conditions (comparisons, presence, an earlier outcome, any of) and
-date expressions (min, max, the day before or after, periods, days, month ends).
+date expressions (min, max, the day before or after, periods, days, month ends, the next
+working day).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ __all__ = [
     "Presence",
     "Setting",
     "WithinDays",
+    "WorkingDay",
     "expr_counts",
     "sub_exprs",
 ]
@@ -211,6 +213,19 @@ class WithinDays(Model):
     within_days: DaysSpec
 
 
+class WorkingDaySpec(Model):
+    """A last day, and the parameter naming the days off it moves past."""
+
+    date: Expr
+    days_off: ParamRef
+
+
+class WorkingDay(Model):
+    """A deadline's last day, moved to the next working day when it is a day off (民法 第142条)."""
+
+    working_day: WorkingDaySpec
+
+
 class DaysBefore(Model):
     """The day N days before a date, e.g. when a renewal must appear ahead of an expiry."""
 
@@ -245,7 +260,8 @@ class MonthEnd(Model):
 
 
 Expr = Annotated[
-    Ref | MinOf | MaxOf | DayBefore | DayAfter | PeriodEnd | WithinDays | DaysBefore | OnOrAfter | MonthEnd | date | str,
+    Ref | MinOf | MaxOf | DayBefore | DayAfter | PeriodEnd | WithinDays | WorkingDay | DaysBefore | OnOrAfter | MonthEnd
+    | date | str,
     Field(union_mode="left_to_right"),
 ]
 
@@ -263,6 +279,8 @@ def sub_exprs(expr: Expr) -> tuple[tuple[str, Expr], ...]:
         return ((".period_end.start", expr.period_end.start),)
     if isinstance(expr, WithinDays):
         return ((".within_days.start", expr.within_days.start),)
+    if isinstance(expr, WorkingDay):
+        return ((".working_day.date", expr.working_day.date),)
     if isinstance(expr, DaysBefore):
         return ((".days_before.start", expr.days_before.start),)
     if isinstance(expr, OnOrAfter):
@@ -292,5 +310,6 @@ DayBefore.model_rebuild()
 DayAfter.model_rebuild()
 PeriodSpec.model_rebuild()
 DaysSpec.model_rebuild()
+WorkingDaySpec.model_rebuild()
 MonthsSpec.model_rebuild()
 BoundSpec.model_rebuild()

@@ -15,7 +15,8 @@ Cells:
 - flags: ``true``/``false``, ``1``/``0``, ``有``/``無`` (and typed booleans);
 - ``kind``: ``insured``/``dependant``, or ``被保険者``/``被扶養者`` (``本人``/``家族``);
 - an empty cell (or NaN/None) is an absent value; a document (``paper_card.*``…) is held
-  when any of its cells is filled.
+  when any of its cells is filled; ``my_number_card.held`` says a card is held with no
+  date recorded (true), or that none is (false, with its other cells empty).
 
 Only ``id``, ``kind`` and ``enrolled_on`` are required. An unknown column, a missing
 required one, or a column given twice is a :class:`SchemaError` naming it. A
@@ -42,6 +43,7 @@ from ..facts.member import Member
 from ..facts.record import FACT_TYPES
 from ..evaluation.rows import RowError
 from ..facts.privacy import shown_cell
+from .headers import JA_HEADERS, ja_header
 from .messages import cell_count, cell_problem, validation_problem
 
 __all__ = [
@@ -77,10 +79,31 @@ class Column:
     required: bool
 
 
+HELD = "held"
+"""The field name of a document's presence column (``my_number_card.held``)."""
+
+
+def _optional_documents() -> frozenset[str]:
+    # Requests are always there (every field has a default), so they need no such column.
+    found = set()
+    for name, field in Member.model_fields.items():
+        for candidate in (field.annotation, *getattr(field.annotation, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel) and not field.is_required() \
+                    and field.default is None and not any(f.is_required() for f in candidate.model_fields.values()):
+                found.add(name)
+    return frozenset(found)
+
+
+_HELD_DOCUMENTS = _optional_documents()
+
+
 def _columns() -> dict[str, Column]:
     found: dict[str, Column] = {}
     for name, fact_type in FACT_TYPES.items():
         prefix, _, field = name.partition(".")
+        if fact_type.kind == "presence" and prefix in _HELD_DOCUMENTS:
+            # A document none of whose facts is required can be held with none recorded (X-22).
+            found[f"{prefix}.{HELD}"] = Column(f"{prefix}.{HELD}", "bool", prefix, HELD, False)
         if not field or prefix == "situation":
             continue  # the date fact, documents' presence, and an institution's counter
         document = None if prefix == "member" else prefix
@@ -101,41 +124,6 @@ COLUMNS: dict[str, Column] = _columns()
 """Every column of the input schema, by its English name, in the models' order."""
 
 REQUIRED = tuple(name for name, column in COLUMNS.items() if column.required)
-
-# Headers of insurers' own exports. Not law: labels, so they live with the code that reads them.
-JA_HEADERS: dict[str, tuple[str, ...]] = {
-    "id": ("加入者番号", "加入者ID"),
-    "kind": ("区分", "本人家族区分"),
-    "enrolled_on": ("資格取得日",),
-    "loss_on": ("資格喪失日",),
-    "voluntary_continuation": ("任意継続",),
-    "my_number_held": ("個人番号保有",),
-    "insurer_registered_on": ("オンライン資格確認登録日",),
-    "employer": ("事業所", "事業所記号"),
-    "household": ("世帯", "世帯番号"),
-    "enrolment_notified_on": ("資格取得届受付日",),
-    "details_changed_on": ("記載事項変更日",),
-    "notice_sent_on": ("資格情報のお知らせ送付日",),
-    "paper_card.issued_on": ("保険証交付日",),
-    "paper_card.expires_on": ("保険証有効期限",),
-    "paper_card.lost_on": ("保険証紛失日",),
-    "paper_card.returned_on": ("保険証返納日",),
-    "my_number_card.registered_for_insurance_on": ("保険証利用登録日",),
-    "my_number_card.registration_cancelled_on": ("保険証利用登録解除日",),
-    "my_number_card.certificate_expires_on": ("電子証明書有効期限",),
-    "my_number_card.returned_on": ("マイナンバーカード返納日",),
-    "my_number_card.suspended_on": ("マイナンバーカード一時停止日",),
-    "my_number_card.expires_on": ("マイナンバーカード有効期限",),
-    "my_number_card.on_smartphone_since": ("スマホ搭載日",),
-    "certificate.issued_on": ("資格確認書交付日",),
-    "certificate.expires_on": ("資格確認書有効期限",),
-    "certificate.returned_on": ("資格確認書返納日",),
-    "requests.certificate_on_enrolment_form": ("資格確認書交付希望",),
-    "requests.certificate_for_circumstances_on": ("資格確認書申請日",),
-    "abroad.departed_on": ("国外転出日",),
-    "abroad.japanese_national": ("日本国籍",),
-    "abroad.continuation_done_on": ("継続利用手続日",),
-}
 
 # A column that could hold a My Number is refused by name, whatever it holds.
 _REFUSED = frozenset({"my_number", "mynumber", "my_no", "individual_number", "マイナンバー", "個人番号", "マイナンバー番号"})
@@ -309,6 +297,7 @@ def parse_row(header: Header, cells: Sequence[object], row: int) -> Member | Row
         return RowError(row, None, problem.en, "SchemaError", problem_ja=problem.ja)
     top: dict[str, Any] = {}
     documents: dict[str, dict[str, Any]] = {}
+    held: dict[str, bool] = {}
     id_cell: object = None
     for column, name, value in zip(header.columns, header.names, cells, strict=True):
         if column.name == "id":
@@ -324,8 +313,18 @@ def parse_row(header: Header, cells: Sequence[object], row: int) -> Member | Row
                             "ValueError", name, _shown(column, value), problem.ja)
         if column.document is None:
             top[column.field] = parsed
+        elif column.field == HELD:
+            held[column.document] = bool(parsed)
         else:
             documents.setdefault(column.document, {})[column.field] = parsed
+    for document, holds in held.items():
+        if holds:
+            documents.setdefault(document, {})
+        elif document in documents:
+            return RowError(row, _known_id(id_cell), f"{document}.{HELD} says the member holds no {document}, "
+                            "yet its other cells are filled: empty them, or write true", "ValueError",
+                            f"{document}.{HELD}", "false",
+                            f"{ja_header(document + '.' + HELD)} が「無」なのに他の欄に記入があります。他の欄を空にするか「有」と書いてください")
     try:
         return Member.model_validate({**top, **documents})
     except ValidationError as error:
@@ -356,6 +355,9 @@ def member_cells(member: Member) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, column in COLUMNS.items():
         owner: object = member if column.document is None else getattr(member, column.document)
+        if column.field == HELD:
+            out[name] = "" if owner is None else "true"
+            continue
         value = None if owner is None else getattr(owner, column.field)
         if value is None or (column.document == "requests" and value is False):
             out[name] = ""
@@ -368,12 +370,6 @@ def member_cells(member: Member) -> dict[str, str]:
     return out
 
 
-def ja_header(name: str) -> str:
-    """The first Japanese header of a column, or its English name if it has none."""
-    aliases = JA_HEADERS.get(name)
-    return aliases[0] if aliases else name
-
-
 def describe() -> list[dict[str, str]]:
     """One dict per column: name, Japanese header(s), kind, whether required, and the field's description."""
     rows = []
@@ -383,7 +379,10 @@ def describe() -> list[dict[str, str]]:
         if column.document is not None:
             annotation = Member.model_fields[column.document].annotation
             for candidate in (annotation, *getattr(annotation, "__args__", ())):
-                if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                if column.field == HELD:
+                    description = (f"true: the member holds a {column.document}, also when none of its dates "
+                                   "is recorded (a document is held too when any of its cells is filled)")
+                elif isinstance(candidate, type) and issubclass(candidate, BaseModel):
                     description = candidate.model_fields[column.field].description
         rows.append({
             "column": name,

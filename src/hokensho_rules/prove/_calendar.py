@@ -56,6 +56,7 @@ class Calendar:
     def __init__(self) -> None:
         self.axioms: list[Z] = []
         self._split: dict[int, tuple[Z, Z, Z]] = {}
+        self._working_day = z3.Function("working_day", z3.IntSort(), z3.IntSort())
 
     def split(self, day: Z, known: Z) -> tuple[Z, Z, Z]:
         """Year, month and day of ``day`` (constrained only where ``known`` holds)."""
@@ -101,3 +102,17 @@ class Calendar:
         y2 = y + months_on / 12
         m2 = months_on % 12 + 1
         return ordinal(y2, m2, days_in_month(y2, m2))
+
+    def working_day(self, day: Z, known: Z, *, most: int) -> Z:
+        """The first working day on or after ``day``, at most ``most`` days later.
+
+        Which days are off (holidays) is not arithmetic: the solver sees an unknown
+        function within those bounds, so a proof holds for every calendar of days off.
+        """
+        moved = self._working_day(day)
+        self.axioms.append(z3.Implies(known, z3.And(moved >= day, moved <= day + most)))
+        return moved
+
+    def working_day_is(self, day: int, moved: int) -> Z:
+        """The first working day on or after day number ``day`` is ``moved`` (to pin one calendar)."""
+        return self._working_day(z3.IntVal(day)) == moved

@@ -22,6 +22,7 @@ import z3
 from ..facts.record import FACT_TYPES
 from ..rulebook.book import Rulebook
 from ..law.conditions import all_conditions
+from ..law.expressions import days_off_of
 from ..law.schema import (
     AnyOf,
     Compare,
@@ -43,6 +44,7 @@ from ..law.schema import (
     Setting,
     Rule,
     WithinDays,
+    WorkingDay,
     expr_counts,
     sub_exprs,
 )
@@ -91,7 +93,7 @@ def _strings(rulebook: Rulebook) -> Iterator[str]:
             nodes.append(node.operand)
         elif isinstance(node, Setting):
             nodes.extend(node.is_)
-        elif isinstance(node, (MinOf, MaxOf, DayBefore, DayAfter, PeriodEnd, WithinDays, DaysBefore, OnOrAfter, MonthEnd)):
+        elif isinstance(node, (MinOf, MaxOf, DayBefore, DayAfter, PeriodEnd, WithinDays, WorkingDay, DaysBefore, OnOrAfter, MonthEnd)):
             nodes.extend(inner for _, inner in sub_exprs(node))
 
 
@@ -109,6 +111,8 @@ def _margin(rulebook: Rulebook) -> int:
         todo.extend(inner for _, inner in sub_exprs(expr))
         if isinstance(expr, (DayBefore, DayAfter)):
             total += 1
+        if isinstance(expr, WorkingDay):
+            total += _longest_move(expr, rulebook)
         # Days per unit: a year is at most 366 days and a month 31 (a month end: one more month).
         per_unit = 366 if isinstance(expr, PeriodEnd) else 31 if isinstance(expr, MonthEnd) else 1
         for i, (_, count) in enumerate(expr_counts(expr)):
@@ -116,6 +120,12 @@ def _margin(rulebook: Rulebook) -> int:
             values = [count] if isinstance(count, int) else [v.value for v in rulebook.parameters[count.param].values]
             total += unit * (1 + max(abs(v) for v in values if isinstance(v, int)))
     return total
+
+
+def _longest_move(expr: WorkingDay, rulebook: Rulebook) -> int:
+    """How many days a working-day deadline can move, over every value its parameter takes."""
+    name = expr.working_day.days_off.param
+    return max(days_off_of(expr, {name: dated.value}).longest_run() for dated in rulebook.parameters[name].values)
 
 
 def standing(rules: Sequence[Rule], fired: Mapping[str, Z]) -> tuple[dict[str, Z], dict[str, Z]]:
@@ -364,6 +374,12 @@ class Encoding:
                     raise ProofError(f"a deadline within {days} days has no last day")
                 cases.append((holds, start.value + days))
             return Val("date", self._select(cases), start.known)
+        if isinstance(expr, WorkingDay):
+            last = self.expr(expr.working_day.date)
+            if last.kind != "date":
+                return _NOTHING
+            most = _longest_move(expr, self.book)
+            return Val("date", self.calendar.working_day(last.value, last.known, most=most), last.known)
         if isinstance(expr, DaysBefore):
             end = self.expr(expr.days_before.start)
             if end.kind != "date":

@@ -37,6 +37,7 @@ from ..law.schema import (
     Setting,
     Rule,
     WithinDays,
+    WorkingDay,
 )
 from .words import Lang, check_lang, datum_label, fact_label, fact_value, outcome_label, question_title, show_date, text, word
 
@@ -60,12 +61,13 @@ _EXPR = {
     "ja": {"min": "{items}のうち早い日", "max": "{items}のうち遅い日", "day_before": "{x}の前日",
            "day_after": "{x}の翌日", "period_end": "{x}から{n}の期間の末日（民法第143条）",
            "within_days": "{x}から{n}日以内（初日不算入）", "days_before": "{x}の{n}日前",
-           "on_or_after": "{x}（{y}以降の場合のみ）", "month_end": "{x}の属する月から{n}か月後の月末",
+           "on_or_after": "{x}（{y}以降の場合のみ）", "working_day": "{x}（休日に当たるときは翌営業日。休日：{y}）", "month_end": "{x}の属する月から{n}か月後の月末",
            "years": "{n}年", "months": "{n}か月", "sep": "・"},
     "en": {"min": "the earliest of {items}", "max": "the latest of {items}", "day_before": "the day before {x}",
            "day_after": "the day after {x}", "period_end": "the last day of {n} from {x} (Civil Code art. 143)",
            "within_days": "within {n} days of {x} (not counting its day)", "days_before": "{n} days before {x}",
-           "on_or_after": "{x} (only if on or after {y})", "month_end": "the end of the {n}th month after the month of {x}",
+           "on_or_after": "{x} (only if on or after {y})",
+           "working_day": "{x} (or the next working day if it is a day off: {y})", "month_end": "the end of the {n}th month after the month of {x}",
            "years": "{n} years", "months": "{n} months", "sep": ", "},
 }
 
@@ -202,6 +204,8 @@ def describe_expr(expr: Expr, law: Law, question: str, lang: Lang) -> str:
         return words["period_end"].format(x=inner(spec.start), n=("" if lang == "ja" else " ").join(length))
     if isinstance(expr, WithinDays):
         return words["within_days"].format(x=inner(expr.within_days.start), n=_count(expr.within_days.days, law, lang))
+    if isinstance(expr, WorkingDay):
+        return words["working_day"].format(x=inner(expr.working_day.date), y=_param(law, expr.working_day.days_off.param, lang))
     if isinstance(expr, DaysBefore):
         return words["days_before"].format(x=inner(expr.days_before.start), n=_count(expr.days_before.days, law, lang))
     if isinstance(expr, OnOrAfter):

@@ -41,14 +41,14 @@ Lang = Literal["ja", "en"]
 # The few words that are the library's own, not the law's.
 _WORDS: dict[str, dict[str, str]] = {
     "ja": {
-        "yes": "はい", "no": "いいえ", "held": "あり", "not_held": "なし", "unknown": "未設定",
+        "yes": "はい", "no": "いいえ", "held": "あり", "not_held": "なし", "unknown": "なし",
         "or": "、または", "and": "、", "member": "加入者", "on": "判定日", "source": "出典",
         "decided": "根拠", "because": "該当", "set_aside": "退けたルール", "not_applied": "適用されなかったルール",
         "overdue": "期限超過・{n}日経過", "due_today": "本日が期限", "days_left": "あと{n}日",
         "more": "… 他 {n} 件", "no_deadline": "期限なし", "gap": "受診手段の空白",
     },
     "en": {
-        "yes": "yes", "no": "no", "held": "held", "not_held": "not held", "unknown": "not set",
+        "yes": "yes", "no": "no", "held": "held", "not_held": "not held", "unknown": "none",
         "or": ", or ", "and": "; ", "member": "Member", "on": "on", "source": "source",
         "decided": "rule", "because": "because", "set_aside": "set aside", "not_applied": "rules that did not apply",
         "overdue": "days overdue: {n}", "due_today": "due today", "days_left": "days left: {n}",
@@ -169,11 +169,12 @@ def fact_value(law: Law, name: str, value: object, lang: Lang) -> str:
     kind = FACT_TYPES[name].kind if name in FACT_TYPES else None
     if kind == "presence":
         return word("held" if value else "not_held", lang)
+    label = law.fact_labels.get(name)
     if isinstance(value, bool):
-        return word("yes" if value else "no", lang)
+        named = label.values.get("true" if value else "false") if label is not None else None
+        return text(named, lang) if named is not None else word("yes" if value else "no", lang)
     if isinstance(value, date):
         return show_date(value, lang)
-    label = law.fact_labels.get(name)
     if label is not None and isinstance(value, str) and value in label.values:
         return text(label.values[value], lang)
     question, _, datum = name.rpartition(".")

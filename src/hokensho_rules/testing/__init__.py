@@ -42,6 +42,7 @@ except ModuleNotFoundError as error:  # pragma: no cover - exercised in a subpro
         "pip install 'hokensho-rules[hypothesis]' (or pip install 'hypothesis>=6.100')"
     ) from error
 
+from ..facts.known import as_known_on
 from .documents import situations
 from .members import members, memberships
 from .world import (
@@ -60,6 +61,7 @@ __all__ = [
     "LATEST",
     "MY_NUMBER_CARDS_FROM",
     "ONLINE_VERIFICATION_FROM",
+    "as_known_on",
     "boundary_dates",
     "evaluation_dates",
     "members",
