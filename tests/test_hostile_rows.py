@@ -188,6 +188,8 @@ def test_every_row_comes_out_once_and_read_is_decided_plus_errors(tmp_path: Path
     assert [r["row"] for r in table] == list(range(1, len(rows) + 1))
     assert summary.rows == len(rows) == summary.decided + summary.errors
     assert summary.errors == sum(1 for r in table if r["error"] is not None)
+    # Every error row speaks both languages, and never a regular expression or pydantic's words.
+    assert all(r["error_ja"] and "pattern" not in r["error"] and "should" not in r["error"] for r in table if r["error"])
     meta = pq.ParquetFile(tmp_path / "r.parquet").metadata.metadata
     assert int(meta[b"hokensho_rules.rows_read"]) == int(meta[b"hokensho_rules.rows_decided"]) + int(
         meta[b"hokensho_rules.rows_error"]) == len(rows)
