@@ -78,18 +78,17 @@ def _csv_cells(path: Path) -> list[str]:
 
 
 @PROFILE
-@given(column=st.sampled_from(COLUMNS), planted=my_numbers(), formula=formulas, row=st.integers(0, 2))
+@given(column=st.sampled_from(COLUMNS), planted=my_numbers(), formula=formulas, row=st.integers(0, 2),
+       kind=st.sampled_from(["csv", "jsonl", "parquet"]))
 def test_a_planted_my_number_or_formula_never_comes_out_raw(tmp_path: Path, book: hr.Rulebook, column: str,
-                                                            planted: tuple[str, str], formula: str, row: int) -> None:
+                                                            planted: tuple[str, str], formula: str, row: int,
+                                                            kind: str) -> None:
     digits, my_number = planted
     rows = [dict(GOOD, id=f"M{i}") for i in range(3)]
     rows[row][column] = my_number
     rows[(row + 1) % 3][column] = formula
-    source = tmp_path / "m.csv"
-    with open(source, "w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    source = tmp_path / f"m.{kind}"
+    _write([("good", r) for r in rows], source, kind)
     outputs = {name: tmp_path / name for name in ("r.csv", "a.csv", "l.jsonl", "s.json")}
     summary = evaluate_file(source, outputs["r.csv"], ON, actions=outputs["a.csv"], rulebook=book, processes=1,
                             summary=outputs["s.json"])
@@ -189,6 +188,8 @@ def test_every_row_comes_out_once_and_read_is_decided_plus_errors(tmp_path: Path
     assert [r["row"] for r in table] == list(range(1, len(rows) + 1))
     assert summary.rows == len(rows) == summary.decided + summary.errors
     assert summary.errors == sum(1 for r in table if r["error"] is not None)
+    # Every error row speaks both languages, and never a regular expression or pydantic's words.
+    assert all(r["error_ja"] and "pattern" not in r["error"] and "should" not in r["error"] for r in table if r["error"])
     meta = pq.ParquetFile(tmp_path / "r.parquet").metadata.metadata
     assert int(meta[b"hokensho_rules.rows_read"]) == int(meta[b"hokensho_rules.rows_decided"]) + int(
         meta[b"hokensho_rules.rows_error"]) == len(rows)

@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 from tqdm import tqdm
 
 from .columns import Header, SchemaError, parse_row
+from .messages import decision_problem
 from .unique import unique_rows
 from ..facts.errors import DecisionError, EngineError, WorkerDied
 from ..facts.member import Member
@@ -135,7 +136,8 @@ def _one(evaluator: OutcomeEvaluator, row: int, item: object, job: _Job, headers
             try:
                 header = headers[keys] = Header.resolve(keys)
             except SchemaError as error:
-                return RowError(row, None, str(error), "SchemaError")
+                return RowError(row, None, str(error), "SchemaError",
+                                problem_ja=decision_problem("SchemaError", str(error)))
         member = parse_row(header, list(item.values()), row)
     else:
         return RowError(row, None, f"expected a hokensho_rules.Member or a row of cells, got {type(item).__name__}",
@@ -152,7 +154,8 @@ def _guarded(row: int, member_id: str, evaluate: Callable[[], MemberResult]) -> 
     try:
         return evaluate()
     except (DecisionError, ValueError, OverflowError, EngineError) as error:
-        return RowError(row, member_id, str(error), type(error).__name__)
+        kind = type(error).__name__
+        return RowError(row, member_id, str(error), kind, problem_ja=decision_problem(kind, str(error)))
 
 
 def _chunk(evaluator: OutcomeEvaluator, first_row: int, items: Sequence[object], job: _Job) -> Any:
@@ -272,7 +275,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 def _exit_code(pool: ProcessPoolExecutor) -> int | None:
     """The exit code of a dead worker of ``pool``, if one is known."""
-    codes = [p.exitcode for p in list((getattr(pool, "_processes", None) or {}).values()) if p.exitcode not in (None, 0)]
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    codes = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
     return codes[0] if codes else None
 
 

@@ -12,7 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-__all__ = ["MAX_LINE", "MY_NUMBER", "Problem", "cell_count", "cell_problem", "line_too_long", "not_json", "validation_problem"]
+__all__ = ["MAX_LINE", "MY_NUMBER", "Problem", "cell_count", "cell_problem", "decision_problem", "line_too_long",
+           "not_json", "validation_problem"]
 
 MAX_LINE = 1 << 17
 """The longest line (in characters) a membership file may hold: 131,072, the CSV module's
@@ -121,3 +122,18 @@ def validation_problem(detail: Mapping[str, Any], column: str, header_of: Mappin
         # The models' own checks (facts/member.py) already speak in fields and values.
         return Problem(message, f"項目の組み合わせが正しくありません: {message}")
     return Problem(f"{column}: this value is not allowed here", f"「{column}」のこの値は使えません")
+
+
+_DECISION_JA = {
+    "ConflictError": "規則どうしの答えが食い違い、この加入者は判定できません。規則ファイルを確認してください",
+    "GapError": "答えを出す規則がなく、この加入者は判定できません。入力の日付と規則ファイルを確認してください",
+    "EngineError": "規則エンジンがこの加入者の内容を受け付けませんでした",
+    "SchemaError": "この行の項目名が使えません。hokensho-rules columns で使える列を確認してください",
+}
+
+
+def decision_problem(kind: str, english: str) -> str:
+    """The Japanese words for a row that was read but could not be decided (``kind``: the error's
+    class name); the English message, which names the rules or the column, follows in brackets."""
+    ja = _DECISION_JA.get(kind, "この加入者は判定できません（日付が暦の範囲を超えるなど）")
+    return f"{ja}（{english}）"
