@@ -225,7 +225,7 @@ def test_two_rulebooks_in_one_process_do_not_interfere() -> None:
         interleaved_seed.append(answers(seed.evaluate(member, on)))
     assert interleaved_seed == alone_seed and interleaved_full == alone_full
     comparison = hr.compare(seed, BOOK, MEMBERS[:10], date(2024, 10, 1), date(2026, 12, 31))
-    assert all((d.left.outcome, d.left.rule_id) != (d.right.outcome, d.right.rule_id) for d in comparison)
+    assert all((d.left.outcome, d.left.rule_id, d.left.data) != (d.right.outcome, d.right.rule_id, d.right.data) for d in comparison)
 
 
 def test_the_same_rulebook_loaded_again_as_a_rerun_notebook_cell_does() -> None:
