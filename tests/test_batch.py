@@ -129,7 +129,7 @@ def test_a_rulebook_pickles_as_its_packs_and_root_and_loads_once_per_process(boo
     assert len(data) < 1_000  # its packs and root, not its rules
     again = pickle.loads(data)
     assert again.packs == book.packs and again.rules == book.rules
-    assert pickle.loads(data) is again is loaded_rulebook(book.packs, None)
+    assert pickle.loads(data) is again is loaded_rulebook(book.packs, None, ())
 
 
 def test_decisions_results_and_errors_pickle(book: hr.Rulebook) -> None:

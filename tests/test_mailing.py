@@ -32,7 +32,8 @@ def member(
 ) -> hr.Member:
     # On the roll at the snapshot with a My Number held: in the initial mailing (EN-1).
     return hr.Member(
-        id=member_id, kind="insured", enrolled_on=date(2020, 4, 1), my_number_held=True,
+        # A voluntary continuation lasts at most 2 years (B-10): enrolled within them.
+        id=member_id, kind="insured", enrolled_on=date(2023, 4, 1) if voluntary else date(2020, 4, 1), my_number_held=True,
         employer=None if voluntary else employer, household=household, voluntary_continuation=voluntary,
     )
 

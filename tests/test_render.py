@@ -105,8 +105,8 @@ def test_a_timeline_says_what_changes_when_and_by_which_rule() -> None:
 
 def test_a_mailing_plan_counts_envelopes_per_employer_and_who_is_left_out() -> None:
     members = [m.model_copy(update={"my_number_held": True}) for m in _members(3)]
-    members.append(hr.Member(id="V1", kind="insured", enrolled_on=date(2020, 4, 1), my_number_held=True,
-                             voluntary_continuation=True))
+    members.append(hr.Member(id="V1", kind="insured", enrolled_on=date(2024, 4, 1), my_number_held=True,
+                             voluntary_continuation=True))  # within B-10's 2 years on 2025-07-01
     plan = hr.plan_mailing(members, BOOK, on=date(2025, 7, 1))
     ja, en = plan.render("ja"), plan.render("en")
     assert ja.splitlines()[0].endswith("（令和7年7月1日 時点の規定）")

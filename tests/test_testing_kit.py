@@ -126,7 +126,7 @@ def test_the_legal_dates_come_from_the_rulebook_given(tmp_path: Path) -> None:
     later = hr.Rulebook.load(root=root)
     seen: Counter[str] = Counter()
 
-    @settings(max_examples=100, database=None)
+    @settings(max_examples=200, database=None, derandomize=True)  # a count of draws: the same every run
     @given(members(rulebook=later, start=date(2024, 6, 1), paper_card=True, certificate=True))
     def check(member: hr.Member) -> None:
         assert_possible(member, abolished=date(2025, 3, 3))

@@ -54,7 +54,7 @@ def test_a_comparison_agrees_with_comparing_every_day(member: hr.Member, start: 
         seed, in_force = SEED.evaluate(member, day), IN_FORCE.evaluate(member, day)
         differing = {
             q for q in seed if q in in_force
-            and (seed[q].outcome, seed[q].rule_id) != (in_force[q].outcome, in_force[q].rule_id)
+            and (seed[q].outcome, seed[q].rule_id, seed[q].data) != (in_force[q].outcome, in_force[q].rule_id, in_force[q].data)
         }
         found = {d.question for d in comparison if d.start <= day <= d.end}
         assert found == differing, day

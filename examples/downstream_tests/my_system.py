@@ -18,11 +18,15 @@ from hokensho_rules import Member
 # Our own copies of the law's numbers (the tests check them against the rulebook's).
 CERTIFICATES_FROM = date(2024, 12, 2)  # no eligibility certificate is dated before this day
 CERTIFICATE_YEARS = 5
+PAPER_CARDS_END = date(2025, 12, 2)  # the first day no paper card is usable
 HOUSEHOLD_ENVELOPE_LIMIT = 5
 
 
 def eligible(member: Member, on: date) -> bool:
-    """Whether the member is covered on ``on``: from the enrolment day to the day before the loss day."""
+    """Whether the member is covered on ``on``: from the enrolment day to the day before the loss
+    day, and a voluntary continuation for at most 2 years."""
+    if member.voluntary_continuation and on > _period_end(member.enrolled_on, 2):
+        return False
     return member.enrolled_on <= on and (member.loss_on is None or on < member.loss_on)
 
 
@@ -45,12 +49,27 @@ def certificate_validity(member: Member) -> tuple[date, date] | None:
     if certificate.expires_on is not None and certificate.expires_on < member.enrolled_on:
         return None
     start = max(certificate.issued_on, certificate.takes_effect_on or certificate.issued_on, member.enrolled_on)
+    start = max(start, _paper_card_stops(member) or start)
     until = _period_end(start, CERTIFICATE_YEARS)
     if certificate.expires_on is not None:
         until = min(until, certificate.expires_on)
     if loss is not None:
         until = min(until, loss - timedelta(days=1))
     return start, until
+
+
+def _paper_card_stops(member: Member) -> date | None:
+    """The first day this membership's paper card is not usable: a certificate issued while it
+    is usable takes effect then (unless its printed expiry comes first)."""
+    card, certificate = member.paper_card, member.certificate
+    if card is None or card.enrolled_on not in (None, member.enrolled_on) or certificate is None:
+        return None
+    if certificate.expires_on is not None and certificate.expires_on < PAPER_CARDS_END:
+        return None
+    changed = member.details_changed_on if member.details_changed_on and member.details_changed_on >= CERTIFICATES_FROM else None
+    expired = card.expires_on + timedelta(days=1) if card.expires_on else None
+    stops = min(d for d in (PAPER_CARDS_END, expired, card.lost_on, card.returned_on, changed) if d is not None)
+    return stops if stops >= card.issued_on else None
 
 
 def envelopes(members: Iterable[Member], household_limit: int = HOUSEHOLD_ENVELOPE_LIMIT) -> list[tuple[str, ...]]:

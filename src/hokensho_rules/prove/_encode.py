@@ -7,6 +7,10 @@ Mirrors, construct by construct, what ``Rulebook.evaluate`` does on the flat fac
 (:func:`standing`), and the deciding rule (the first standing one in rulebook order)
 for the data later questions read. Parameters take the value in force on the
 evaluation date.
+
+This module is longer than 400 lines: it mirrors every kind of term of the rule language
+(conditions, settings, each date expression), and splitting the mirror would scatter
+what must change together when the language grows.
 """
 
 from __future__ import annotations
