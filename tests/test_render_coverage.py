@@ -18,8 +18,8 @@ pytest.importorskip("coverage")
 
 TESTS = Path(__file__).parent
 FLOOR = 90.0
-# The tests of the words, the HTML, the charts, the files written atomically, and the rule reference (the law in words).
-SUITES = ("test_explanations.py", "test_render.py", "test_display.py", "test_charts.py", "test_atomic.py",
+# The tests of the words, the HTML, the charts, the files written atomically, the impact of a change, and the rule reference (the law in words).
+SUITES = ("test_explanations.py", "test_render.py", "test_display.py", "test_charts.py", "test_atomic.py", "test_impact.py",
           "test_docs.py::test_the_reference_gives_every_rule_index_id_parameter_and_question_a_target")
 
 
