@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import hokensho_rules as hr
+from hokensho_rules.render.impact import render_impact
 from hokensho_rules.cli.io import members_of
 from hokensho_rules.cli.main import main
 
@@ -121,3 +122,22 @@ def test_the_cli_leaves_a_pack_out_and_names_bad_options(tmp_path: Path) -> None
     assert code == 2 and "--on" in err
     code, _, err = _run("compare", SAMPLE, "--on", "2026-01-10")
     assert code == 0 and "the two sides are the same rulebook" in err
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_an_impact_reads_as_text_a_table_html_and_a_chart_in_each_language(lang: str) -> None:
+    members = [_paper_card_only("M1"), _card_on_phone("M2")]
+    result = hr.impact(EXTENDED, IN_FORCE, members, date(2026, 8, 1), situation=COUNTER)
+    text = result.render(lang)
+    assert ("令和8年8月1日" if lang == "ja" else "2026-08-01") in text.splitlines()[0]
+    rows = result.table(lang)
+    assert rows and all(len(row) == 5 for row in rows)
+    assert "<table>" in result.html(lang) and "<table>" in result._repr_html_()
+    chart = result.chart(lang)
+    assert chart is not None
+    # Several action rows on each side: the text says how many more than it lists.
+    many = [hr.Member(id=f"A{i}", kind="insured", enrolled_on=date(2025, 4, 1), my_number_held=False) for i in range(3)]
+    setting = hr.Rulebook.load(parameters={"my_number_unsubmitted_ex_officio": "yes"})
+    longer = hr.impact(IN_FORCE, setting, many, date(2025, 6, 1))
+    assert "… " in render_impact(longer, lang, limit=1)
+    assert render_impact(hr.impact(IN_FORCE, IN_FORCE, many, date(2025, 6, 1)), lang)
