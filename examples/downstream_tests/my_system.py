@@ -48,6 +48,10 @@ def certificate_validity(member: Member) -> tuple[date, date] | None:
         return None  # it would take effect only after the membership ended
     if certificate.expires_on is not None and certificate.expires_on < member.enrolled_on:
         return None
+    # A voluntary continuation lasts at most 2 years; a certificate issued or taking effect after it is void.
+    ends = _period_end(member.enrolled_on, 2) if member.voluntary_continuation else date.max
+    if certificate.issued_on > ends or (certificate.takes_effect_on or date.min) > ends:
+        return None
     start = max(certificate.issued_on, certificate.takes_effect_on or certificate.issued_on, member.enrolled_on)
     start = max(start, _paper_card_stops(member) or start)
     until = _period_end(start, CERTIFICATE_YEARS)
@@ -55,7 +59,7 @@ def certificate_validity(member: Member) -> tuple[date, date] | None:
         until = min(until, certificate.expires_on)
     if loss is not None:
         until = min(until, loss - timedelta(days=1))
-    return start, until
+    return start, min(until, ends)
 
 
 def _paper_card_stops(member: Member) -> date | None:
