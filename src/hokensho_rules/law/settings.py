@@ -60,13 +60,9 @@ def _fail(name: str, parameter: Parameter, got: object, where: str) -> Parameter
 def _value(name: str, parameter: Parameter, raw: object, where: str) -> Value:
     kind = parameter.kind
     if kind == "date":
-        if type(raw) is date:
-            return raw
-        if isinstance(raw, str):
-            try:
-                return date.fromisoformat(raw)
-            except ValueError:
-                pass
+        day = _day(raw)
+        if day is not None:
+            return day
     elif kind == "number":
         if type(raw) is int and raw >= 0:
             return raw

@@ -111,11 +111,8 @@ class Presence(Model):
     present: bool
 
 
-class OutcomeIs(Model):
-    """Whether another question's outcome is one of the given values."""
-
-    outcome: str
-    is_: tuple[str, ...] = Field(alias="is", min_length=1)
+class _OneOrMany(Model):
+    """A condition whose ``is`` takes one value or a list of them (``is: x`` reads as ``is: [x]``)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -125,20 +122,20 @@ class OutcomeIs(Model):
         return value
 
 
-class Setting(Model):
+class OutcomeIs(_OneOrMany):
+    """Whether another question's outcome is one of the given values."""
+
+    outcome: str
+    is_: tuple[str, ...] = Field(alias="is", min_length=1)
+
+
+class Setting(_OneOrMany):
     """Whether a parameter (an insurer's setting, e.g. ``certificate_after_grace``) has
     one of the given values on the evaluation date: fixed per set of parameter values,
     so it reads no fact of the member."""
 
     setting: str
     is_: tuple[str, ...] = Field(alias="is", min_length=1)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        if isinstance(value, dict) and isinstance(value.get("is"), str):
-            return {**value, "is": (value["is"],)}
-        return value
 
 
 class AnyOf(Model):
