@@ -27,7 +27,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
@@ -221,11 +221,19 @@ def _ordered(
         if getattr(pool, "_broken", True):
             pool.shutdown(wait=True, cancel_futures=True)
             pool = new_pool()
-        future = pool.submit(_worker_chunk, first_row, sent, job)
         try:
-            return future.result()
+            return pool.submit(_worker_chunk, first_row, sent, job).result()
         except BrokenProcessPool:
             raise WorkerDied(first_row, first_row + len(sent) - 1, _exit_code(pool)) from None
+
+    def submit(first_row: int, sent: list[object]) -> Future[Any]:
+        # A pool broken before this chunk was sent fails it like one in flight: it is run again alone.
+        try:
+            return pool.submit(_worker_chunk, first_row, sent, job)
+        except BrokenProcessPool as error:
+            failed: Future[Any] = Future()
+            failed.set_exception(error)
+            return failed
 
     def result(first_row: int, sent: list[object], future: Future[Any]) -> Any:
         try:
@@ -237,7 +245,7 @@ def _ordered(
                 done: Future[Any] = Future()
                 try:
                     done.set_result(other.result())
-                except BrokenProcessPool:
+                except (BrokenProcessPool, CancelledError):  # cancelled: queued in the pool that broke
                     done.set_result(retry_alone(other_first, other_sent))
                 pending[index] = (other_first, other_sent, done)
             return output
@@ -248,7 +256,7 @@ def _ordered(
             sent = items if job.decisions else [
                 _Flattened(item.id, to_record(item, job.on)) if type(item) is Member else item for item in items
             ]
-            pending.append((first_row, sent, pool.submit(_worker_chunk, first_row, sent, job)))
+            pending.append((first_row, sent, submit(first_row, sent)))
             while len(pending) >= processes * _IN_FLIGHT_PER_WORKER:
                 first, sent_items, future = pending.popleft()
                 yield len(sent_items), result(first, sent_items, future)
