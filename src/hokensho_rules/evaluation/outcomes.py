@@ -22,12 +22,13 @@ from .abstraction import KeyFunction, abstraction_key
 from ..law.needs import needs
 from ..facts.errors import DecisionError
 from ..facts.member import Member, Situation
-from ..facts.record import Value, datum_key, to_record, answer_key
+from ..facts.record import Value, datum_key, fact_key, to_record, answer_key
 from .evaluator import Evaluator
 from ..law.expressions import Compiled, compile_expr
 from .resolve import resolve
 from .rows import ActionRow, Answer, MemberResult, _PackedAnswers, _rebuild_result, _unpack_answers
 from ..law.schema import Rule, Text
+from ..law.terms import Expr, FactRef, OutcomeDataRef, sub_exprs
 
 __all__ = ["OutcomeEvaluator", "evaluator_for"]
 
@@ -35,6 +36,15 @@ __all__ = ["OutcomeEvaluator", "evaluator_for"]
 # forgotten (FIFO), so memory stays bounded on any population, while a real one (a
 # few thousand distinct cases per 100,000 members) never reaches it.
 DEFAULT_CACHE_SIZE = 50_000
+
+
+def _expr_reads(expr: Expr) -> list[str]:
+    """The flat keys an outcome-data expression reads (its facts and other outcomes' data)."""
+    if isinstance(expr, FactRef):
+        return [fact_key(expr.fact)]
+    if isinstance(expr, OutcomeDataRef):
+        return [datum_key(expr.outcome, expr.data)]
+    return [key for _, inner in sub_exprs(expr) for key in _expr_reads(inner)]
 
 
 class _Plan(NamedTuple):
@@ -48,6 +58,10 @@ class _Plan(NamedTuple):
     data: tuple[tuple[str, Compiled, str], ...]
     # The packed answer when the rule gives no data: the same tuple for every member.
     packed: tuple[str, str, str, tuple[tuple[str, int | str], ...]]
+    # The flat keys the data read, and the packed data already computed per their values
+    # (the expressions are pure functions of those values under the epoch's parameters).
+    reads: tuple[str, ...]
+    memo: dict[tuple[Value | None, ...], tuple[tuple[str, int | str], ...]]
 
 
 # Per question of a stratum: its plan, or (None, the rules that fired) when they conflict or leave a gap.
@@ -69,8 +83,9 @@ class _Program:
         found = self.plans.get(rule.id)
         if found is None:
             data = tuple((k, compile_expr(e, self.params), datum_key(question, k)) for k, e in rule.data.items())
+            reads = tuple(sorted({key for expr in rule.data.values() for key in _expr_reads(expr)}))
             found = self.plans[rule.id] = _Plan(
-                question, answer_key(question), rule.outcome, rule, data, (question, rule.outcome, rule.id, ())
+                question, answer_key(question), rule.outcome, rule, data, (question, rule.outcome, rule.id, ()), reads, {}
             )
         return found
 
@@ -166,8 +181,15 @@ class OutcomeEvaluator:
                     fact[plan.answer_key] = plan.outcome
                     slots[order[question]] = plan.packed
                     continue
-                data = tuple((datum, value.toordinal() if isinstance(value, date) else value)
-                             for datum, value in self._data(plan, fact, member_id, on))
+                # A flag reads as unknown in an expression (and True == 1 as a key): keyed as None.
+                inputs = tuple([None if (v := fact.get(k)) is True or v is False else v for k in plan.reads])
+                data = plan.memo.get(inputs)
+                if data is None:
+                    data = tuple((datum, value.toordinal() if isinstance(value, date) else value)
+                                 for datum, value in self._data(plan, fact, member_id, on))
+                    if len(plan.memo) >= program.cache_size:
+                        del plan.memo[next(iter(plan.memo))]
+                    plan.memo[inputs] = data
                 fact[plan.answer_key] = plan.outcome
                 for datum, value in data:
                     fact[datum_key(question, datum)] = value

@@ -35,6 +35,8 @@ from typing import Any, NamedTuple
 
 from tqdm import tqdm
 
+from .columnar import chunk_facts
+from .pool import exit_code as _exit_code, stop_workers as _stop_workers
 from .columns import Header, SchemaError, parse_row
 from .messages import decision_problem
 from .unique import unique_rows
@@ -160,6 +162,9 @@ def _guarded(row: int, member_id: str, evaluate: Callable[[], MemberResult]) -> 
 
 def _chunk(evaluator: OutcomeEvaluator, first_row: int, items: Sequence[object], job: _Job) -> Any:
     headers: dict[tuple[str, ...], Header] = {}
+    if job.header is not None and not job.decisions:  # a table's rows: read column by column (columnar.py)
+        facts = chunk_facts(job.header, job.on, items)
+        items = [item if f is None else _Flattened(str(f["id"]), f) for item, f in zip(items, facts, strict=True)]
     results = [_one(evaluator, first_row + i, item, job, headers) for i, item in enumerate(items)]
     return job.transform(results) if job.transform is not None else results
 
@@ -272,20 +277,6 @@ def _ordered(
         if not finished:
             _stop_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """SIGTERM every worker of ``pool`` still running (their results are no longer wanted)."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        if process.is_alive():
-            process.terminate()
-
-
-def _exit_code(pool: ProcessPoolExecutor) -> int | None:
-    """The exit code of a dead worker of ``pool``, if one is known."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    codes = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
-    return codes[0] if codes else None
 
 
 def _show_progress(progress: bool | None) -> bool:

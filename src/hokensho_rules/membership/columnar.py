@@ -1,0 +1,221 @@
+"""A chunk of table rows read column by column: flat facts without a Member per row.
+
+:func:`~hokensho_rules.membership.columns.parse_row` reads one row into a pydantic
+:class:`~hokensho_rules.Member`, and ``to_record`` flattens it for the engine: about
+half the cost of deciding a member from a file. A :class:`ChunkReader` does the same
+for a whole chunk at once, with the same functions, so that its answers are those of
+``parse_row`` by construction:
+
+1. each column's cells are parsed once per distinct value, by ``parse_row``'s own
+   cell parsers (a membership has a few thousand distinct dates in hundreds of
+   thousands of cells);
+2. a top-level text cell (``id``, ``employer``, ``household``) is checked by
+   validating a minimal Member holding it, which runs exactly the field's own
+   validators (they read no other field);
+3. every other row is given a *signature* (numpy, for the whole chunk): which cells are
+   filled, each flag, kind and document text, and the order of every pair of its dates
+   and of each date against the day of evaluation. Member's validators only compare
+   dates with each other, test presence and read flags and kinds, and ``forget_later``
+   only compares dates with the day: two rows of one signature are valid or invalid
+   together and lose the same events;
+4. one row of each distinct signature is read by ``parse_row`` and flattened by
+   ``to_record``: that record, with each row's own cells put in, is every row's record.
+
+A row with a cell that cannot be read, an invalid text, or whose signature's
+representative is invalid is handed back (``None``) to be read by ``parse_row`` itself,
+which gives its exact error row. ``tests/test_columnar.py`` checks both paths agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from ..facts.member import Member
+from ..facts.record import Value, to_record
+from .columns import HELD, Column, Header, _CellError, _is_empty, _PARSERS, parse_row
+
+__all__ = ["ChunkReader", "chunk_facts", "reader_for"]
+
+_BAD = object()  # a cell that cannot be read, or a text the Member refuses
+_MISS = object()
+# Distinct values remembered per column, and signatures per reader (bounded: FIFO).
+_CELLS_KEPT = 1 << 16
+_SIGNATURES_KEPT = 1 << 14
+# Any valid Member, to check one top-level text field at a time.
+_PROBE: dict[str, object] = {"id": "A", "kind": "insured", "enrolled_on": date(2000, 1, 1)}
+
+
+def _parse(column: Column, value: object) -> object:
+    """A cell as ``parse_row`` reads it: None when empty, the parsed value, or _BAD."""
+    if (not value or value.isspace()) if type(value) is str else _is_empty(value):
+        return None
+    try:
+        return _PARSERS[column.kind](value)
+    except _CellError:
+        return _BAD
+
+
+def _valid_text(column: Column, value: str) -> bool:
+    """Whether Member accepts ``value`` as its top-level text field (validators of that field only)."""
+    try:
+        Member.model_validate({**_PROBE, column.field: value})
+    except ValueError:
+        return False
+    return True
+
+
+class _Template:
+    """The record shared by one signature's rows, and where each row's own cells go."""
+
+    __slots__ = ("keys", "positions", "record")
+
+    def __init__(self, record: dict[str, Value], keys: tuple[str, ...], positions: tuple[int, ...]):
+        self.record = record
+        self.keys = keys
+        self.positions = positions
+
+
+class ChunkReader:
+    """Flat facts for chunks of rows of one header on one day (see the module's docstring).
+
+    One per worker process, header and day (:func:`reader_for`); it remembers parsed
+    cells and signatures between chunks.
+    """
+
+    def __init__(self, header: Header, on: date):
+        self.header = header
+        self.on = on
+        self.columns = header.columns
+        self.width = len(header.columns)
+        self._cells: list[dict[object, object]] = [{} for _ in header.columns]
+        self._templates: dict[bytes, _Template | None] = {}
+        self._dates = [j for j, c in enumerate(self.columns) if c.kind == "date"]
+        self._coded = [j for j, c in enumerate(self.columns) if c.kind in ("bool", "kind")
+                       or (c.kind == "text" and c.document is not None)]
+        self._codes: list[dict[object, int]] = [{} for _ in header.columns]
+        # The record's keys each column fills (the id is also the member's own field).
+        self._keys = tuple(
+            () if c.field == HELD else ("id", "member__id") if c.name == "id" else (f"{c.document or 'member'}__{c.field}",)
+            for c in self.columns
+        )
+        count = len(self._dates)
+        self._pairs = [(a, b) for a in range(count) for b in range(a + 1, count)]
+
+    def _column(self, j: int, cells: Sequence[object]) -> list[object]:
+        column = self.columns[j]
+        cache = self._cells[j]
+        get = cache.get
+        out: list[object] = [get(v, _MISS) if type(v) is str else _MISS for v in cells]
+        check_text = column.kind == "text" and column.document is None
+        for i, value in enumerate(out):
+            if value is not _MISS:
+                continue
+            cell = cells[i]
+            parsed = _parse(column, cell)
+            if check_text and isinstance(parsed, str) and not _valid_text(column, parsed):
+                parsed = _BAD
+            out[i] = parsed
+            if type(cell) is str and column.name != "id":  # ids are all distinct: not worth keeping
+                if len(cache) >= _CELLS_KEPT:
+                    del cache[next(iter(cache))]
+                cache[cell] = parsed
+        return out
+
+    def facts(self, rows: Sequence[Sequence[object]], first_row: int) -> list[dict[str, Value] | None]:
+        """Each row's flat fact on the reader's day, or None for a row ``parse_row`` must read itself.
+
+        ``rows`` are lists or tuples of ``header``'s width; row ``i`` is input row ``first_row + i``.
+        """
+        if not rows:
+            return []
+        values = [self._column(j, cells) for j, cells in enumerate(zip(*rows, strict=True))]
+        n = len(rows)
+        ok = np.ones(n, dtype=bool)
+        for column in values:
+            ok &= np.fromiter((v is not _BAD for v in column), dtype=bool, count=n)
+        signature = self._signature(values, n)
+        keys = np.ascontiguousarray(signature).view(np.dtype((np.void, signature.shape[1] * signature.itemsize)))[:, 0]
+        out: list[dict[str, Value] | None] = [None] * n
+        groups: dict[bytes, list[int]] = {}
+        for i in np.flatnonzero(ok).tolist():
+            groups.setdefault(keys[i].tobytes(), []).append(i)
+        for key, members in groups.items():
+            template = self._template(key, rows[members[0]], values, members[0], first_row + members[0])
+            if template is None:
+                continue
+            record, names, positions = template.record, template.keys, template.positions
+            columns = [values[j] for j in positions]
+            for i in members:
+                fact = record.copy()
+                for name, column in zip(names, columns, strict=True):
+                    cell = column[i]
+                    fact[name] = cell.toordinal() if isinstance(cell, date) else cell  # type: ignore[assignment]
+                out[i] = fact
+        return out
+
+    def _signature(self, values: list[list[object]], n: int) -> Any:
+        parts: list[Any] = [np.array([[v is not None for v in column] for column in values], dtype=np.int8).T]
+        for j in self._coded:
+            codes = self._codes[j]
+            parts.append(np.fromiter((-1 if v is None or v is _BAD else codes.setdefault((type(v), v), len(codes))
+                                      for v in values[j]), dtype=np.int32, count=n)[:, None])
+        if self._dates:
+            days = np.array([[v.toordinal() if isinstance(v, date) else 0 for v in values[j]] for j in self._dates],
+                            dtype=np.int64).T
+            parts.append(np.sign(days - self.on.toordinal()).astype(np.int8))
+            if self._pairs:
+                left = np.array([a for a, _ in self._pairs])
+                right = np.array([b for _, b in self._pairs])
+                parts.append(np.sign(days[:, left] - days[:, right]).astype(np.int8))
+        return np.concatenate([p.astype(np.int32) for p in parts], axis=1)
+
+    def _template(self, key: bytes, row: Sequence[object], values: list[list[object]], index: int,
+                  number: int) -> _Template | None:
+        if key in self._templates:
+            return self._templates[key]
+        member = parse_row(self.header, row, number)
+        template = None
+        if isinstance(member, Member):
+            record = to_record(member, self.on)
+            filled = [(name, j) for j, names in enumerate(self._keys) if values[j][index] is not None
+                      for name in names if name in record]
+            template = _Template(record, tuple(n for n, _ in filled), tuple(j for _, j in filled))
+        if len(self._templates) >= _SIGNATURES_KEPT:
+            del self._templates[next(iter(self._templates))]
+        self._templates[key] = template
+        return template
+
+
+_READERS: dict[tuple[Header, date], ChunkReader] = {}
+
+
+def reader_for(header: Header, on: date) -> ChunkReader:
+    """The ChunkReader of this process for ``header`` and ``on`` (a few kept)."""
+    found = _READERS.get((header, on))
+    if found is None:
+        if len(_READERS) >= 8:
+            del _READERS[next(iter(_READERS))]
+        found = _READERS[(header, on)] = ChunkReader(header, on)
+    return found
+
+
+def chunk_facts(header: Header, on: date, items: Sequence[object]) -> list[dict[str, Value] | None]:
+    """The flat fact of each item of a chunk of ``header``'s rows on ``on``; None where an item is read alone.
+
+    Items that are not rows of the header's width (an error row of the reader, a repeated
+    id, a mapping, a Member) are None too: the batch handles them as before.
+    """
+    width = len(header.columns)
+    table = [i for i, item in enumerate(items) if type(item) in (list, tuple) and len(item) == width]  # type: ignore[arg-type]
+    if len(table) == len(items):
+        return reader_for(header, on).facts(items, 1)  # type: ignore[arg-type]
+    facts: list[dict[str, Value] | None] = [None] * len(items)
+    if table:
+        found = reader_for(header, on).facts([items[i] for i in table], 1)  # type: ignore[misc]
+        for i, fact in zip(table, found, strict=True):
+            facts[i] = fact
+    return facts

@@ -1,0 +1,164 @@
+"""The columnar path gives exactly the rows of per-member evaluation (membership/columnar.py).
+
+Generated memberships (both rulebooks, any day) are written as rows of cells in every
+accepted form (ISO, slashes, wareki; Japanese kinds and flags), some cells spoiled
+(unreadable values, dates out of order, texts the models refuse, empty required
+cells), and read both ways:
+
+- each row's flat fact from :class:`ChunkReader` is ``to_record(parse_row(row))``, and a
+  row it hands back (None) is one ``parse_row`` refuses;
+- ``evaluate_many`` over the rows (the columnar path) yields, row for row, what
+  ``parse_row`` and the per-member ``Rulebook.evaluate`` give: the same error rows, and
+  for every decided member the same outcome, rule and data for every question.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hokensho_rules as hr
+from hokensho_rules.facts.record import to_record
+from hokensho_rules.law.calendar import format_wareki
+from hokensho_rules.membership.batch import TableRows
+from hokensho_rules.membership.columnar import ChunkReader
+from hokensho_rules.membership.columns import COLUMNS, Header, ja_header, member_cells, parse_row
+from hokensho_rules.testing import evaluation_dates, memberships
+
+BOOK = hr.Rulebook.load()
+SEED = hr.Rulebook.load(["seed"])
+NAMES = tuple(COLUMNS)
+ONE = timedelta(days=1)
+SPOILED = ("x", "2020-13-01", "令和99年1月1日", "1900-01-01", "2099-12-31", "R2.4.1", "2020/4/1", "有", "無",
+           "true", "0", "被扶養者", "=1+1", " ", "M 1", "123456789018", "E1", "2020-04-01T00:00")
+
+
+def _form(name: str, cell: str, style: int) -> str:
+    """``cell`` as an export may write it: ISO, slashed or wareki dates; Japanese kinds and flags."""
+    kind = COLUMNS[name].kind
+    if not cell:
+        return cell
+    if kind == "date":
+        day = date.fromisoformat(cell)
+        return (cell, day.strftime("%Y/%m/%d"), format_wareki(day))[style % 3]
+    if kind == "bool" and style % 2:
+        return {"true": "有", "false": "無"}[cell]
+    if kind == "kind" and style % 2:
+        return {"insured": "被保険者", "dependant": "被扶養者"}[cell]
+    return cell
+
+
+@st.composite
+def tables(draw: st.DrawFn, book: hr.Rulebook) -> tuple[Header, list[list[str]], date]:
+    people = draw(memberships(max_size=12, rulebook=book))
+    ja = draw(st.booleans())
+    header = Header.resolve([ja_header(n) if ja else n for n in NAMES])
+    rows = []
+    for member in people:
+        style = draw(st.integers(0, 5))
+        cells = member_cells(member)
+        rows.append([_form(name, cells[name], style) for name in NAMES])
+    # Spoil some cells: a copy of another row's cell (dates out of order), or a value from SPOILED.
+    for _ in range(draw(st.integers(0, 2 * len(rows)))):
+        row, column = draw(st.integers(0, len(rows) - 1)), draw(st.integers(0, len(NAMES) - 1))
+        other = draw(st.integers(0, len(rows) - 1))
+        rows[row][column] = draw(st.sampled_from((*SPOILED, rows[other][column], "")))
+    on = draw(evaluation_dates(book))
+    # Variants of a row: the same cells filled, one date moved (to another of its dates, next to it, or next
+    # to the day): the order of its dates, or whether an event is known yet, may differ from the original's.
+    dates = [j for j, name in enumerate(NAMES) if COLUMNS[name].kind == "date"]
+    for i in draw(st.lists(st.integers(0, len(rows) - 1), max_size=6)):
+        variant = list(rows[i])
+        filled = [j for j in dates if variant[j].strip()]
+        if filled:
+            j, k = draw(st.sampled_from(filled)), draw(st.sampled_from(filled))
+            moved = draw(st.sampled_from((variant[k], *(d.isoformat() for d in (on, on + ONE, on - ONE)))))
+            variant[j] = moved
+        rows.append(variant)
+    # Repeated rows share a signature with their original.
+    rows += [list(rows[i]) for i in draw(st.lists(st.integers(0, len(rows) - 1), max_size=3))]
+    return header, rows, on
+
+
+def _same_facts(header: Header, rows: list[list[str]], on: date) -> None:
+    facts = ChunkReader(header, on).facts(rows, 1)
+    for number, (row, fact) in enumerate(zip(rows, facts, strict=True), start=1):
+        parsed = parse_row(header, row, number)
+        if fact is None:
+            assert isinstance(parsed, hr.RowError), (number, row)
+        else:
+            assert isinstance(parsed, hr.Member), (number, row, parsed)
+            assert fact == to_record(parsed, on), (number, row)
+
+
+def _same_results(book: hr.Rulebook, header: Header, rows: list[list[str]], on: date) -> None:
+    results = list(hr.evaluate_many(TableRows(header, rows), on, rulebook=book, processes=1, chunk_size=7))
+    assert [r.row for r in results] == list(range(1, len(rows) + 1))
+    for number, (row, result) in enumerate(zip(rows, results, strict=True), start=1):
+        parsed = parse_row(header, row, number)
+        if isinstance(parsed, hr.RowError):
+            assert result == parsed
+            continue
+        try:
+            decision = book.evaluate(parsed, on)
+        except (hr.DecisionError, ValueError) as error:
+            assert isinstance(result, hr.RowError) and result.member_id == parsed.id, (number, error)
+            continue
+        assert isinstance(result, hr.MemberResult), (number, result)
+        expected = {q: (v.outcome, v.rule_id, dict(v.data)) for q, v in decision.items()}
+        got = {q: (a.outcome, a.rule_id, dict(a.data)) for q, a in result.answers.items()}
+        assert got == {q: expected[q] for q in got} and got, number
+
+
+@given(tables(BOOK))
+@settings(max_examples=25, deadline=None)
+def test_columnar_rows_are_those_of_the_per_member_path(table: tuple[Header, list[list[str]], date]) -> None:
+    header, rows, on = table
+    _same_facts(header, rows, on)
+    _same_results(BOOK, header, rows, on)
+
+
+@given(tables(SEED))
+@settings(max_examples=10, deadline=None)
+def test_under_the_seed_alone_too(table: tuple[Header, list[list[str]], date]) -> None:
+    header, rows, on = table
+    _same_facts(header, rows, on)
+    _same_results(SEED, header, rows, on)
+
+
+def test_typed_cells_of_a_frame_take_the_same_path() -> None:
+    # Parquet and pandas give typed cells: dates, booleans, None, NaN; 1 and True are different cells.
+    header = Header.resolve(["id", "kind", "enrolled_on", "voluntary_continuation", "my_number_held", "loss_on"])
+    rows = [
+        ["M1", "insured", date(2020, 4, 1), False, True, None],
+        ["M2", "insured", date(2020, 4, 1), 1, True, float("nan")],
+        ["M3", "dependant", date(2020, 4, 1), True, 1, None],  # a dependant on voluntary continuation: refused
+        ["M4", "insured", date(2020, 4, 1), 2, True, None],  # 2 is no flag
+        [5, "insured", "2020-04-01", False, False, date(2020, 4, 1)],  # lost on the day of enrolment: refused
+    ]
+    on = date(2025, 12, 2)
+    _same_facts(header, rows, on)  # type: ignore[arg-type]
+    facts = ChunkReader(header, on).facts(rows, 1)
+    assert [f is None for f in facts] == [False, False, True, True, True]
+    _same_results(BOOK, header, rows, on)  # type: ignore[arg-type]
+
+
+def test_rows_alike_but_for_the_order_of_their_dates_are_told_apart() -> None:
+    # The same cells filled: the first row is valid, the second has its card expire before it was
+    # issued, the third lost its loss date before enrolment, the fourth's card is issued after the day.
+    header = Header.resolve(["id", "kind", "enrolled_on", "loss_on", "paper_card.issued_on", "paper_card.expires_on"])
+    rows = [
+        ["M1", "insured", "2020-04-01", "2026-04-01", "2020-04-01", "2024-03-31"],
+        ["M2", "insured", "2020-04-01", "2026-04-01", "2024-03-31", "2020-04-01"],
+        ["M3", "insured", "2026-04-01", "2020-04-01", "2020-04-01", "2024-03-31"],
+        ["M4", "insured", "2020-04-01", "2026-04-01", "2025-12-03", "2026-03-31"],
+        ["M5", "insured", "2020-04-01", "2026-04-01", "2025-12-02", "2026-03-31"],
+    ]
+    on = date(2025, 12, 2)
+    _same_facts(header, rows, on)  # type: ignore[arg-type]
+    facts = ChunkReader(header, on).facts(rows, 1)  # type: ignore[arg-type]
+    assert [f is None for f in facts] == [False, True, True, False, False]
+    assert "paper_card" not in facts[3] and facts[4]["paper_card"] is True  # type: ignore[index]
+    _same_results(BOOK, header, rows, on)  # type: ignore[arg-type]
