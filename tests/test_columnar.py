@@ -7,6 +7,8 @@ cells), and read both ways:
 
 - each row's flat fact from :class:`ChunkReader` is ``to_record(parse_row(row))``, and a
   row it hands back (None) is one ``parse_row`` refuses;
+- the wide record batch built column by column (``encoding.arrow_batch``) equals the
+  one built from rows;
 - ``evaluate_many`` over the rows (the columnar path) yields, row for row, what
   ``parse_row`` and the per-member ``Rulebook.evaluate`` give: the same error rows, and
   for every decided member the same outcome, rule and data for every question.
@@ -24,6 +26,8 @@ from hokensho_rules.facts.record import to_record
 from hokensho_rules.law.calendar import format_wareki
 from hokensho_rules.membership.batch import TableRows
 from hokensho_rules.membership.columnar import ChunkReader
+from hokensho_rules.membership.encoding import arrow_batch, record_batch
+from hokensho_rules.membership.shapes import wide_shape
 from hokensho_rules.membership.columns import COLUMNS, Header, ja_header, member_cells, parse_row
 from hokensho_rules.testing import evaluation_dates, memberships
 
@@ -96,6 +100,9 @@ def _same_facts(header: Header, rows: list[list[str]], on: date) -> None:
 def _same_results(book: hr.Rulebook, header: Header, rows: list[list[str]], on: date) -> None:
     results = list(hr.evaluate_many(TableRows(header, rows), on, rulebook=book, processes=1, chunk_size=7))
     assert [r.row for r in results] == list(range(1, len(rows) + 1))
+    # The wide record batch built column by column is the one built from its rows.
+    wide = wide_shape(book)
+    assert arrow_batch(wide, results).equals(record_batch(wide, wide.rows(results)))
     for number, (row, result) in enumerate(zip(rows, results, strict=True), start=1):
         parsed = parse_row(header, row, number)
         if isinstance(parsed, hr.RowError):

@@ -26,7 +26,7 @@ try:  # optional: the ``files`` extra
 except ImportError:  # pragma: no cover - exercised only without the extra
     pa = None
 
-__all__ = ["SHOWN_ERRORS", "Chunk", "Encoder", "Encoders", "FileFormat", "arrow_schema", "csv_line", "need_arrow", "record_batch"]
+__all__ = ["SHOWN_ERRORS", "Chunk", "Encoder", "Encoders", "FileFormat", "arrow_schema", "csv_line", "arrow_batch", "need_arrow", "record_batch"]
 
 FileFormat = Literal["csv", "jsonl", "parquet"]
 
@@ -87,6 +87,8 @@ class Encoder:
     encoding: str
 
     def __call__(self, results: list[Result]) -> Any:
+        if self.format == "parquet":
+            return arrow_batch(self.shape, results)
         rows = self.shape.rows(results)
         if self.format == "csv":
             out = io.StringIO()
@@ -99,7 +101,7 @@ class Encoder:
                 json.dumps(dict(zip(names, map(_json_cell, row), strict=True)), ensure_ascii=False) + "\n" for row in rows
             )
             return text.encode("utf-8")
-        return record_batch(self.shape, rows)
+        raise AssertionError(f"unknown format {self.format!r}")
 
 
 _ARROW_TYPES: dict[ColumnType, str] = {"int": "int64", "str": "string", "date": "date32", "bool": "bool"}
@@ -119,6 +121,46 @@ def record_batch(shape: Shape, rows: Sequence[Sequence[object]]) -> Any:
         if name in shape.mixed:
             values = tuple(_json_cell(v) if isinstance(v, date) else v for v in values)
         arrays.append(pa.array(values, type=arrow_field.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+_EPOCH = date(1970, 1, 1).toordinal()  # Arrow's date32 counts days from here
+
+
+def arrow_batch(shape: Shape, results: Sequence[Result]) -> Any:
+    """A chunk's results as one record batch of ``shape``: for the wide shape, built column by
+    column from the packed answers (dates as day numbers straight into ``date32``), equal to
+    ``record_batch(shape, shape.rows(results))``."""
+    if shape.name != "wide":
+        return record_batch(shape, shape.rows(results))
+    schema = arrow_schema(shape)
+    decided = [None if isinstance(r, RowError) else {a[0]: a for a in r.packed_answers()} for r in results]
+    errors = [r if isinstance(r, RowError) else None for r in results]
+    columns: list[list[Any]] = [
+        [r.row for r in results], [r.member_id for r in results],
+        [None if d is None else r.on.toordinal() - _EPOCH for r, d in zip(results, decided, strict=True)],  # type: ignore[union-attr]
+        *([None if e is None else getattr(e, name) for e in errors]
+          for name in ("problem", "problem_ja", "kind", "column", "value")),
+    ]
+    for question, keys in shape.questions:
+        found = [None if d is None else d.get(question) for d in decided]
+        columns.append([None if a is None else a[1] for a in found])
+        columns.append([None if a is None else a[2] for a in found])
+        if keys:
+            data = [None if a is None or not a[3] else dict(a[3]) for a in found]
+            for key in keys:
+                columns.append([None if d is None else d.get(key) for d in data])
+    arrays = []
+    for (name, kind), values, arrow_field in zip(shape.columns, columns, schema, strict=True):
+        if kind == "date" and name != "on":
+            values = [None if v is None else v - _EPOCH for v in values]
+        if kind == "date":
+            arrays.append(pa.array(values, type=pa.int32()).cast(pa.date32()))
+        elif name in shape.mixed:
+            arrays.append(pa.array([date.fromordinal(v).isoformat() if type(v) is int else v for v in values],
+                                   type=arrow_field.type))
+        else:
+            arrays.append(pa.array(values, type=arrow_field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 

@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from .batch import DEFAULT_CHUNK, Result, TableRows, _evaluate_chunks
 from .columns import Header
-from .encoding import arrow_schema, record_batch
+from .encoding import arrow_batch, arrow_schema, record_batch
 from ..rulebook.book import Rulebook
 from .shapes import Shape, ShapeName, shape_named
 
@@ -41,7 +41,7 @@ class _ArrowChunk:
         self.shape = shape
 
     def __call__(self, results: list[Result]) -> Any:
-        return record_batch(self.shape, self.shape.rows(results))
+        return arrow_batch(self.shape, results)
 
 
 def _frame(shape: Shape, batches: Iterable[Any]) -> pd.DataFrame:
