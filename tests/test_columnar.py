@@ -100,6 +100,8 @@ def _same_facts(header: Header, rows: list[list[str]], on: date) -> None:
 def _same_results(book: hr.Rulebook, header: Header, rows: list[list[str]], on: date) -> None:
     results = list(hr.evaluate_many(TableRows(header, rows), on, rulebook=book, processes=1, chunk_size=7))
     assert [r.row for r in results] == list(range(1, len(rows) + 1))
+    assert results == list(hr.evaluate_many(TableRows(header, rows), on, rulebook=book, processes=1, chunk_size=7,
+                                            columnar=False))
     # The wide record batch built column by column is the one built from its rows.
     wide = wide_shape(book)
     assert arrow_batch(wide, results).equals(record_batch(wide, wide.rows(results)))

@@ -62,6 +62,7 @@ class _Plan(NamedTuple):
     # (the expressions are pure functions of those values under the epoch's parameters).
     reads: tuple[str, ...]
     memo: dict[tuple[Value | None, ...], tuple[tuple[str, int | str], ...]]
+    keys: dict[str, str]  # datum → its flat key
 
 
 # Per question of a stratum: its plan, or (None, the rules that fired) when they conflict or leave a gap.
@@ -85,7 +86,8 @@ class _Program:
             data = tuple((k, compile_expr(e, self.params), datum_key(question, k)) for k, e in rule.data.items())
             reads = tuple(sorted({key for expr in rule.data.values() for key in _expr_reads(expr)}))
             found = self.plans[rule.id] = _Plan(
-                question, answer_key(question), rule.outcome, rule, data, (question, rule.outcome, rule.id, ()), reads, {}
+                question, answer_key(question), rule.outcome, rule, data, (question, rule.outcome, rule.id, ()), reads, {},
+                {k: datum_key(question, k) for k in rule.data},
             )
         return found
 
@@ -191,10 +193,11 @@ class OutcomeEvaluator:
                         del plan.memo[next(iter(plan.memo))]
                     plan.memo[inputs] = data
                 fact[plan.answer_key] = plan.outcome
+                keys = plan.keys
                 for datum, value in data:
-                    fact[datum_key(question, datum)] = value
+                    fact[keys[datum]] = value
                 slots[order[question]] = (question, plan.outcome, plan.rule.id, data)
-        return tuple(answer for answer in slots if answer is not None)
+        return tuple(filter(None, slots))
 
     def _resolution(self, question: str, fired: list[Rule], member_id: str, on: date) -> Rule | None:
         """The deciding rule among ``fired``, or None when they conflict or leave a gap."""

@@ -93,6 +93,7 @@ class _Job:
     # Turns a chunk's results into what the caller consumes (e.g. rows of an output file),
     # in the worker, so that the parent process only passes data along.
     transform: Callable[[list[Result]], Any] | None
+    columnar: bool = True  # table rows read column by column (columnar.py); off only to compare
 
 
 # --- one chunk, in whichever process ----------------------------------------------------
@@ -162,7 +163,7 @@ def _guarded(row: int, member_id: str, evaluate: Callable[[], MemberResult]) -> 
 
 def _chunk(evaluator: OutcomeEvaluator, first_row: int, items: Sequence[object], job: _Job) -> Any:
     headers: dict[tuple[str, ...], Header] = {}
-    if job.header is not None and not job.decisions:  # a table's rows: read column by column (columnar.py)
+    if job.header is not None and job.columnar and not job.decisions:  # a table's rows: read column by column (columnar.py)
         facts = chunk_facts(job.header, job.on, items)
         items = [item if f is None else _Flattened(str(f["id"]), f) for item, f in zip(items, facts, strict=True)]
     results = [_one(evaluator, first_row + i, item, job, headers) for i, item in enumerate(items)]
@@ -297,6 +298,7 @@ def evaluate_many(
     cache: bool = True,
     first_row: int = 1,
     unique_ids: bool = False,
+    columnar: bool = True,
 ) -> Iterator[Result]:
     """Evaluate every member on ``on``; yield one result per input row, in input order.
 
@@ -313,6 +315,8 @@ def evaluate_many(
     ``progress``: a progress bar on stderr (tqdm); default only when stderr is a terminal.
     ``decisions``: also attach each member's full Decision (with explanations; slower).
     ``cache``: use the abstraction cache (same answers; off only to compare).
+    ``columnar``: read rows of a table (:class:`TableRows`) a chunk at a time, column by
+    column (``columnar.py``; same answers; off only to compare).
     ``first_row``: the number of the first input row (e.g. a partition's offset).
     ``unique_ids``: a row whose member id an earlier row had is an error row
     (``DuplicateId``), not a second answer (the files API and the CLI always do this).
@@ -325,7 +329,7 @@ def evaluate_many(
     """
     for result in _evaluate_chunks(members, on, rulebook=rulebook, processes=processes, chunk_size=chunk_size,
                                    progress=progress, decisions=decisions, cache=cache, transform=None,
-                                   first_row=first_row, unique_ids=unique_ids):
+                                   first_row=first_row, unique_ids=unique_ids, columnar=columnar):
         yield from result
 
 
@@ -354,6 +358,7 @@ def _evaluate_chunks(
     transform: Callable[[list[Result]], Any] | None,
     first_row: int = 1,
     unique_ids: bool = False,
+    columnar: bool = True,
 ) -> Iterator[Any]:
     """:func:`evaluate_many`, one output per chunk (``transform`` of its results, in the workers)."""
     if type(on) is not date:
@@ -375,7 +380,7 @@ def _evaluate_chunks(
     if total is not None and total <= chunk_size:
         # One chunk's work: starting worker processes (each loading a Rulebook) would cost more.
         workers = 1
-    job = _Job(on, decisions, header, transform)
+    job = _Job(on, decisions, header, transform, columnar)
     if unique_ids:
         rows = unique_rows(rows, header, first_row)
     numbered: Iterator[tuple[int, list[object]]] = (

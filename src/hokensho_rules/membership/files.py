@@ -296,6 +296,7 @@ def evaluate_file(
     chunk_size: int = DEFAULT_CHUNK,
     progress: bool | None = None,
     summary: str | Path | None = None,
+    columnar: bool = True,
 ) -> Summary:
     """Evaluate every member of ``source`` on ``on``; write one row per member to ``output``
     (``shape`` ``"wide"`` or ``"long"``) and, from the same pass, the action list to ``actions``.
@@ -307,6 +308,7 @@ def evaluate_file(
     ``output_encoding`` applies to CSV output (``cp932`` for Shift_JIS; ``utf-8``
     writes a BOM so Excel reads it). ``summary``: also write the run's provenance
     (rows read, decided, in error; the input's SHA-256; packs, rule files; version) as JSON.
+    ``columnar``: read the rows column by column (same output; off only to compare).
 
     Every file appears at its name complete or not at all (``render/atomic.py``): on
     any failure an earlier file there is left intact. A failure to write raises
@@ -330,7 +332,7 @@ def evaluate_file(
         writers = [Writer(path, kind, s, out_codec, stack) for path, kind, s in targets]
         for chunk in _evaluate_chunks(table, on, rulebook=book, processes=processes, chunk_size=chunk_size,
                                       progress=progress, decisions=False, cache=True, transform=encoders,
-                                      unique_ids=True):
+                                      unique_ids=True, columnar=columnar):
             for writer, payload in zip(writers, chunk.payloads, strict=True):
                 writer.write(payload)
             result.rows += chunk.rows
