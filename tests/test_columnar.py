@@ -102,6 +102,9 @@ def _same_results(book: hr.Rulebook, header: Header, rows: list[list[str]], on: 
     assert [r.row for r in results] == list(range(1, len(rows) + 1))
     assert results == list(hr.evaluate_many(TableRows(header, rows), on, rulebook=book, processes=1, chunk_size=7,
                                             columnar=False))
+    # JSON Lines rows: mappings from the header's names to cells, read as the rows of their values.
+    mappings = [dict(zip(header.names, row, strict=True)) for row in rows]
+    assert results == list(hr.evaluate_many(TableRows(header, mappings), on, rulebook=book, processes=1, chunk_size=7))
     # The wide record batch built column by column is the one built from its rows.
     wide = wide_shape(book)
     assert arrow_batch(wide, results).equals(record_batch(wide, wide.rows(results)))

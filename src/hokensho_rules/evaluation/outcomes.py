@@ -190,7 +190,7 @@ class OutcomeEvaluator:
                     data = tuple((datum, value.toordinal() if isinstance(value, date) else value)
                                  for datum, value in self._data(plan, fact, member_id, on))
                     if len(plan.memo) >= program.cache_size:
-                        del plan.memo[next(iter(plan.memo))]
+                        plan.memo.clear()  # bounded; dropping the oldest one by one would cost a scan each
                     plan.memo[inputs] = data
                 fact[plan.answer_key] = plan.outcome
                 keys = plan.keys

@@ -42,7 +42,7 @@ __all__ = ["ChunkReader", "chunk_facts", "reader_for"]
 
 _BAD = object()  # a cell that cannot be read, or a text the Member refuses
 _MISS = object()
-# Distinct values remembered per column, and signatures per reader (bounded: FIFO).
+# Distinct values remembered per column, and signatures per reader (bounded: forgotten all at once when full).
 _CELLS_KEPT = 1 << 16
 _SIGNATURES_KEPT = 1 << 14
 # Any valid Member, to check one top-level text field at a time.
@@ -121,7 +121,7 @@ class ChunkReader:
             out[i] = parsed
             if type(cell) is str and column.name != "id":  # ids are all distinct: not worth keeping
                 if len(cache) >= _CELLS_KEPT:
-                    del cache[next(iter(cache))]
+                    cache.clear()  # bounded; dropping the oldest one by one would cost a scan each
                 cache[cell] = parsed
         return out
 
@@ -185,7 +185,7 @@ class ChunkReader:
                       for name in names if name in record]
             template = _Template(record, tuple(n for n, _ in filled), tuple(j for _, j in filled))
         if len(self._templates) >= _SIGNATURES_KEPT:
-            del self._templates[next(iter(self._templates))]
+            self._templates.clear()
         self._templates[key] = template
         return template
 
@@ -206,10 +206,13 @@ def reader_for(header: Header, on: date) -> ChunkReader:
 def chunk_facts(header: Header, on: date, items: Sequence[object]) -> list[dict[str, Value] | None]:
     """The flat fact of each item of a chunk of ``header``'s rows on ``on``; None where an item is read alone.
 
-    Items that are not rows of the header's width (an error row of the reader, a repeated
-    id, a mapping, a Member) are None too: the batch handles them as before.
+    A mapping whose keys are the header's names, in order (a JSON Lines row), is read as
+    the row of its values. Other items (an error row of the reader, a repeated id, a row
+    of another width or keys, a Member) are None too: the batch handles them as before.
     """
     width = len(header.columns)
+    names = list(header.names)
+    items = [list(item.values()) if isinstance(item, dict) and list(item) == names else item for item in items]
     table = [i for i, item in enumerate(items) if type(item) in (list, tuple) and len(item) == width]  # type: ignore[arg-type]
     if len(table) == len(items):
         return reader_for(header, on).facts(items, 1)  # type: ignore[arg-type]
