@@ -158,6 +158,11 @@ class ChunkReader:
         return out
 
     def _signature(self, values: list[list[object]], n: int) -> Any:
+        if any(len(codes) >= _CELLS_KEPT for codes in self._codes):
+            # Codes are part of the signatures remembered: both are forgotten together.
+            for codes in self._codes:
+                codes.clear()
+            self._templates.clear()
         parts: list[Any] = [np.array([[v is not None for v in column] for column in values], dtype=np.int8).T]
         for j in self._coded:
             codes = self._codes[j]
