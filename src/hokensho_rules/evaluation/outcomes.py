@@ -36,6 +36,9 @@ __all__ = ["OutcomeEvaluator", "evaluator_for"]
 # forgotten (FIFO), so memory stays bounded on any population, while a real one (a
 # few thousand distinct cases per 100,000 members) never reaches it.
 DEFAULT_CACHE_SIZE = 50_000
+# Outcome data remembered per deciding rule (a key and a few values each): past it they are
+# all forgotten at once. Small, as a rule with data reads member-specific dates.
+MEMO_SIZE = 4_096
 
 
 def _expr_reads(expr: Expr) -> list[str]:
@@ -189,7 +192,7 @@ class OutcomeEvaluator:
                 if data is None:
                     data = tuple((datum, value.toordinal() if isinstance(value, date) else value)
                                  for datum, value in self._data(plan, fact, member_id, on))
-                    if len(plan.memo) >= program.cache_size:
+                    if len(plan.memo) >= MEMO_SIZE:
                         plan.memo.clear()  # bounded; dropping the oldest one by one would cost a scan each
                     plan.memo[inputs] = data
                 fact[plan.answer_key] = plan.outcome

@@ -43,7 +43,7 @@ __all__ = ["ChunkReader", "chunk_facts", "reader_for"]
 _BAD = object()  # a cell that cannot be read, or a text the Member refuses
 _MISS = object()
 # Distinct values remembered per column, and signatures per reader (bounded: forgotten all at once when full).
-_CELLS_KEPT = 1 << 16
+_CELLS_KEPT = 1 << 14
 _SIGNATURES_KEPT = 1 << 14
 # Any valid Member, to check one top-level text field at a time.
 _PROBE: dict[str, object] = {"id": "A", "kind": "insured", "enrolled_on": date(2000, 1, 1)}
