@@ -9,8 +9,8 @@ for a whole chunk at once, with the same functions, so that its answers are thos
 1. each column's cells are parsed once per distinct value, by ``parse_row``'s own
    cell parsers (a membership has a few thousand distinct dates in hundreds of
    thousands of cells);
-2. a top-level text cell (``id``, ``employer``, ``household``) is checked by
-   validating a minimal Member holding it, which runs exactly the field's own
+2. a top-level text cell (``id``, ``employer``, ``household``) is checked by the
+   field's own validator, taken from Member's core schema: its constraints and field
    validators (they read no other field);
 3. every other row is given a *signature* (numpy, for the whole chunk): which cells are
    filled, each flag, kind and document text, and the order of every pair of its dates
@@ -33,6 +33,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from pydantic_core import SchemaValidator
 
 from ..facts.member import Member
 from ..facts.record import Value, to_record
@@ -59,10 +60,30 @@ def _parse(column: Column, value: object) -> object:
         return _BAD
 
 
+def _field_schemas() -> dict[str, SchemaValidator]:
+    """A validator per top-level field of Member, built from the model's own core schema (its
+    constraints and field validators, nothing else); empty if that schema is not laid out as expected."""
+    schema: Any = Member.__pydantic_core_schema__
+    try:
+        while schema["type"] != "model-fields":
+            schema = schema["schema"]
+        return {name: SchemaValidator(field["schema"], {"strict": True}) for name, field in schema["fields"].items()
+                if field["type"] == "model-field"}
+    except (KeyError, TypeError):  # pragma: no cover - another pydantic's layout: the minimal Member below
+        return {}
+
+
+_FIELDS = _field_schemas()
+
+
 def _valid_text(column: Column, value: str) -> bool:
     """Whether Member accepts ``value`` as its top-level text field (validators of that field only)."""
+    field = _FIELDS.get(column.field)
     try:
-        Member.model_validate({**_PROBE, column.field: value})
+        if field is not None:
+            field.validate_python(value)
+        else:  # pragma: no cover
+            Member.model_validate({**_PROBE, column.field: value})
     except ValueError:
         return False
     return True
