@@ -91,14 +91,10 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "(file)"
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML with only true/false as booleans, so outcomes like no and on stay text, and
-    with collections nested at most MAX_DEPTH deep.
-
-    The depth is checked while composing, before the parser reads further: PyYAML
-    composes recursively (a RecursionError past ~1,000 levels) and its scanner slows
-    quadratically with the depth of flow collections (10 KB of "[" took 4 s).
-    """
+class _Depth:
+    """Collections nested at most MAX_DEPTH deep, checked while composing, before the parser
+    reads further: PyYAML composes recursively (a RecursionError past ~1,000 levels) and its
+    scanner slows quadratically with the depth of flow collections (10 KB of "[" took 4 s)."""
 
     _depth = 0
 
@@ -107,9 +103,15 @@ class _Loader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise _TooDeep
-            return super().compose_node(parent, index)
+            node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[misc]
+            return node
         finally:
             self._depth -= 1
+
+
+class _Loader(_Depth, yaml.SafeLoader):
+    """YAML with only true/false as booleans, so outcomes like no and on stay text, and
+    with collections nested at most MAX_DEPTH deep."""
 
 
 class _TooDeep(yaml.YAMLError):
@@ -123,11 +125,29 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+_LOADER: type = _Loader
+if yaml.__with_libyaml__:
+    from yaml.composer import Composer
+    from yaml._yaml import CParser
+
+    class _FastLoader(_Depth, Composer, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """The same loader with libyaml's scanner and parser (a sixth of the time: every
+        worker process loads the rules); composing stays in Python, with its depth check."""
+
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+        def __init__(self, stream: str):
+            CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            Composer.__init__(self)
+
+    _LOADER = _FastLoader
 
 
 def read_yaml(path: Path) -> Any:
     """A YAML file read safely, with only true/false as booleans (YAML 1.2 style)."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 def _check_size(raw: Any, path: Path) -> None:
