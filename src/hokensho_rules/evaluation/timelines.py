@@ -1,0 +1,435 @@
+"""Timelines for a whole membership: the change points of many members, the engine's work shared.
+
+:func:`~hokensho_rules.evaluation.change_points.traces` evaluates one member fully
+(Verdicts, a fresh record, every stratum sent to the engine) on each change point.
+:class:`TimelineEvaluator` finds exactly the same change points, in the same order,
+and decides each of them the lean way of ``outcomes.py``:
+
+- the member's record is built once; on each point it is copied with that day's date
+  and the events after the day forgotten (``facts/known.py``), as ``to_record`` does;
+- per stratum, the engine decides each distinct abstraction key (``abstraction.py``)
+  once, for every member and day of the run: members whose records give the same keys
+  over the window share the engine's work, and only outcome data (deadlines, validity
+  ends, which can name more change points) are computed per member and day;
+- only what a timeline table holds is kept: per question, intervals of the same outcome
+  and deciding rule.
+
+``tests/test_timelines.py`` checks the result against ``Rulebook.timeline`` for every
+member of generated memberships, both rulebooks and random windows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import weakref
+from collections.abc import Hashable, Iterable, Mapping
+from datetime import date
+from typing import NamedTuple
+
+from ..facts.errors import DecisionError
+from ..facts.known import EVENTS, forget_later
+from ..facts.member import Member
+from ..facts.record import Value, answer_key, datum_key, encode, fact_key, to_record
+from ..law.conditions import Params, all_conditions, operand_value
+from ..law.expressions import Compiled
+from ..law.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, Rule
+from .abstraction import KeyFunction, abstraction_key
+from .change_points import DATE_FACT, analysis_of, around, dates_in, nodes
+from .evaluator import Evaluator, Stratum
+
+__all__ = ["Run", "TimelineEvaluator", "timeline_evaluator"]
+
+_MAX = date.max.toordinal()
+# The record keys of the member's recorded events: its record changes on each of their days.
+EVENT_KEYS = tuple(f"{part}__{name}" for part, names in EVENTS.items() for name in names)
+# Skipping points is exact unless a datum computed from the date (a validity if issued that
+# day) could leave the calendar on a skipped day: every point is decided for windows ending later.
+_SKIP_UNTIL = date(8999, 12, 31).toordinal()
+
+
+class Run(NamedTuple):
+    """One interval of a question for a member: days ``start``..``end`` (day numbers, inclusive)."""
+
+    question: str
+    start: int
+    end: int
+    outcome: str
+    rule_id: str
+
+
+class _Datum(NamedTuple):
+    """One datum of a deciding rule in one epoch."""
+
+    name: str
+    compiled: Compiled
+    key: str  # the flat key later strata read it under
+    moving: bool  # computed from the evaluation date: names no change point
+
+
+class _Entry:
+    """What a stratum decides for one abstraction key: per question its deciding rule (or
+    the fired rules, on a conflict or gap), and, per set of values its data read, the data.
+
+    Data are pure functions of the flat keys their expressions read (facts and earlier
+    data), so they are computed once per distinct set of those values, shared by every
+    member and day of the run.
+    """
+
+    __slots__ = ("answers", "failed", "memo", "moving", "plans", "reads")
+
+    def __init__(self, plans: tuple[tuple[str, str, tuple[Rule, ...], Rule | None, tuple[_Datum, ...]], ...],
+                 reads: tuple[str, ...]):
+        # (question, its answer's key, the fired rules, the deciding rule or None, its data)
+        self.plans = plans
+        self.failed = any(rule is None for _, _, _, rule, _ in plans)
+        self.answers = tuple((q, rule.outcome, rule.id) for q, _, _, rule, _ in plans if rule is not None)
+        self.reads = reads  # every key the data read that the stratum does not write itself
+        # Whether some datum is computed from the date (so differs from day to day).
+        self.moving = any(datum.moving for _, _, _, _, data in plans for datum in data)
+        # (values of ``reads``) → what the stratum adds (see ``_Added``).
+        self.memo: dict[tuple[Value | None, ...], _Added] = {}
+
+
+class _Added(NamedTuple):
+    """What a stratum adds to the fact: its answers and data; the dates its data name."""
+
+    values: tuple[tuple[str, Value], ...]  # every flat key and value added (answers, data)
+    derived: tuple[int, ...]  # day numbers the non-moving date data name, and the day after each
+    fixed: tuple[tuple[str, Value], ...]  # the non-moving data alone: all later conditions can see
+
+
+# What a stratum gave on a day: its entry and what it added (None: not asked, its document absent).
+_Given = tuple[_Entry, _Added] | None
+# A point decided: its day, epoch, stretch of the member's record, each stratum's _Given, its
+# final fact, and the sorted day numbers of the facts and data some condition compares the date with.
+_Point = tuple[int, "_Program", int, list[_Given], dict[str, Value], list[int]]
+
+
+class _Program:
+    """One epoch's compiled strata with their key functions and caches of entries."""
+
+    __slots__ = ("cache", "data", "everywhere", "keys", "params", "strata", "thresholds")
+
+    def __init__(self, book: Evaluator, params: Params):
+        self.params = params
+        self.strata: tuple[Stratum, ...] = book.program(params)
+        self.keys: tuple[KeyFunction, ...] = tuple(abstraction_key(s.rules, params) for s in self.strata)
+        self.cache: tuple[dict[Hashable, _Entry], ...] = tuple({} for _ in self.strata)
+        self.data: dict[str, tuple[_Datum, ...]] = {}  # rule id → its data in this epoch
+        # Per stratum: the days its comparisons of the date with constants flip, and the
+        # facts and data it compares the date with.
+        self.thresholds: tuple[tuple[list[int], tuple[str, ...]], ...] = tuple(
+            date_thresholds(s.rules, params) for s in self.strata
+        )
+        self.everywhere = date_thresholds(tuple(r for s in self.strata for r in s.rules), params)
+
+
+class TimelineEvaluator:
+    """Timelines of many members under one rulebook, sharing the engine's decisions.
+
+    One per Rulebook (:func:`timeline_evaluator`); its caches grow with the number of
+    distinct cases (abstraction keys per stratum and epoch), not with the members.
+    ``engine_calls`` and ``cache_hits`` count strata decided by the engine and from the cache.
+    """
+
+    def __init__(self, book: Evaluator, *, cache_size: int = 50_000):
+        if not isinstance(book, Evaluator):
+            raise TypeError(f"book must be a hokensho_rules.Rulebook, got {type(book).__name__}")
+        self.book = book
+        self.cache_size = cache_size
+        self.engine_calls = 0
+        self.cache_hits = 0
+        self._programs: dict[tuple[object, ...], _Program] = {}
+        self._epochs: dict[int, _Program] = {}  # day number → its program
+        self._order = tuple(book.law.questions)
+        analysis = analysis_of(book.law)
+        self._moving = analysis.moving
+        self.reused = 0  # strata whose entry was reused from the point before (no key computed)
+
+    def _program_on(self, day: int) -> _Program:
+        found = self._epochs.get(day)
+        if found is None:
+            params = self.book.law.params_on(date.fromordinal(day))
+            key = tuple(params.values())
+            found = self._programs.get(key)
+            if found is None:
+                found = self._programs[key] = _Program(self.book, params)
+            self._epochs[day] = found
+        return found
+
+    def runs(self, member: Member, start: date, end: date) -> list[Run]:
+        """Every question's intervals for ``member`` over ``start``..``end``, in the rulebook's
+        order of questions, then by date: the intervals of ``Rulebook.timeline``.
+
+        Raises as ``Rulebook.timeline`` does: a DecisionError (conflict, gap) naming the
+        member and the first day (in the order change points are evaluated) it happens on,
+        a ValueError for a datum beyond the calendar or rules a timeline cannot follow.
+        """
+        analysis = analysis_of(self.book.law)
+        if analysis.unsupported is not None:
+            raise ValueError(analysis.unsupported)
+        first, last = start.toordinal(), end.toordinal()
+        base = to_record(member, date.max)
+        candidates = {d.toordinal() for found in dates_in(member) for d in around(found)}
+        candidates |= analysis.named_days
+        pending = [first, *(d for d in candidates if first <= d <= last and d != first)]
+        heapq.heapify(pending)
+        queued = set(pending)
+        events = sorted(v for k in EVENT_KEYS if type(v := base.get(k)) is int)
+        # The record of each stretch between two of the member's events: the same on every day of it.
+        stretches: dict[int, dict[str, Value]] = {}
+        reuse = last <= _SKIP_UNTIL
+        decided: dict[int, tuple[tuple[str, str, str], ...]] = {}
+        before: _Point | None = None
+        while pending:
+            day = heapq.heappop(pending)
+            program = self._program_on(day)
+            stretch = bisect.bisect_right(events, day)
+            fact = stretches.get(stretch)
+            if fact is None:
+                fact = stretches[stretch] = dict(base)
+                forget_later(fact, day)
+            fact = dict(fact)
+            fact[DATE_FACT] = day
+            # The strata of the last point decided can be reused if only the date differs.
+            previous = before if before is not None and reuse and before[0] < day and before[1] is program \
+                and before[2] == stretch else None
+            answers, derived, given, fact, pair_days = self._decide(member.id, fact, day, program, previous)
+            decided[day] = answers
+            before = (day, program, stretch, given, fact, pair_days)
+            for found in derived:
+                if first <= found <= last and found not in queued:
+                    queued.add(found)
+                    heapq.heappush(pending, found)
+        return self._merged(decided, last)
+
+    def _merged(self, decided: Mapping[int, tuple[tuple[str, str, str], ...]], last: int) -> list[Run]:
+        """Per question, consecutive points merged while the outcome and the deciding rule stay the same."""
+        points = sorted(decided)
+        previous = decided[points[0]]
+        # question → (outcome, rule id, the day its current interval began)
+        current = {q: (outcome, rule_id, points[0]) for q, outcome, rule_id in previous}
+        closed: dict[str, list[Run]] = {q: [] for q in current}
+        for day in points[1:]:
+            answers = decided[day]
+            if answers == previous:
+                continue
+            previous = answers
+            for question, outcome, rule_id in answers:
+                held = current.get(question)
+                if held is not None and (held[0] != outcome or held[1] != rule_id):
+                    closed[question].append(Run(question, held[2], day - 1, held[0], held[1]))
+                    current[question] = (outcome, rule_id, day)
+        runs: list[Run] = []
+        for question in self._order:
+            if question in current:
+                outcome, rule_id, begun = current[question]
+                runs += closed[question]
+                runs.append(Run(question, begun, last, outcome, rule_id))
+        return runs
+
+    def _decide(
+        self, member_id: str, fact: dict[str, Value], day: int, program: _Program,
+        previous: _Point | None,
+    ) -> tuple[tuple[tuple[str, str, str], ...], list[int], list[_Given], dict[str, Value], list[int]]:
+        """((question, outcome, rule id) of every question answered, the day numbers its
+        non-moving date data name, what each stratum gave, ``fact`` with every answer and datum added, the sorted values
+        of the facts and data compared with the date) on ``day``.
+
+        ``previous`` is an earlier point of the same epoch and stretch (the record is the
+        same but for the date). A stratum's entry is reused from it when every earlier
+        stratum gave the same entry and non-moving data and no comparison of the date in
+        this stratum flips in between: its abstraction key is then the same (conditions
+        never compare with moving data), so the engine would fire the same rules.
+        """
+        answers: tuple[tuple[str, str, str], ...] = ()
+        derived: list[int] = []
+        given: list[_Given] = []
+        same = previous is not None
+        # No comparison of the date in any stratum flips: every stratum is reused, unless
+        # an earlier one's non-moving data differ (they cannot: its inputs are the same).
+        steady = previous is not None and _steady(program.everywhere[0], previous[5], previous[0], day)
+        for index, (stratum, key_of, cache) in enumerate(zip(program.strata, program.keys, program.cache, strict=True)):
+            if stratum.requires is not None and stratum.requires not in fact:
+                given.append(None)
+                continue
+            old = previous[3][index] if previous is not None else None
+            if same and old is not None and previous is not None \
+                    and (steady or not _flips(program.thresholds[index], previous[0], day, fact)):
+                entry = old[0]
+                self.reused += 1
+                if not entry.moving:
+                    # Same entry, same inputs to its data (facts and non-moving data): same data.
+                    fact.update(old[1].values)
+                    given.append(old)
+                    answers += entry.answers
+                    derived.extend(old[1].derived)
+                    continue
+            else:
+                key = key_of(fact)
+                found = cache.get(key)
+                if found is None:
+                    self.engine_calls += 1
+                    found = self._entry(program, stratum.fired(fact), member_id, date.fromordinal(day))
+                    if len(cache) >= self.cache_size:
+                        del cache[next(iter(cache))]
+                    cache[key] = found
+                else:
+                    self.cache_hits += 1
+                entry = found
+            read = tuple([fact.get(k) for k in entry.reads])
+            added = entry.memo.get(read)
+            if added is None:
+                added = self._stratum_data(entry, fact, member_id, day)
+                if len(entry.memo) >= self.cache_size:
+                    entry.memo.clear()
+                entry.memo[read] = added
+            else:
+                fact.update(added.values)
+            same = same and old is not None and old[0] is entry and old[1].fixed == added.fixed
+            given.append((entry, added))
+            answers += entry.answers
+            derived.extend(added.derived)
+        if steady and previous is not None:
+            pair_days = previous[5]  # the non-moving data compared with the date are those of ``previous``
+        else:
+            pair_days = sorted(v for k in program.everywhere[1] if type(v := fact.get(k)) is int)
+        return answers, derived, given, fact, pair_days
+
+    def _stratum_data(self, entry: _Entry, fact: dict[str, Value], member_id: str, day: int) -> _Added:
+        """The answers and data ``entry`` adds to ``fact`` (added), question by question as
+        ``Rulebook.evaluate`` does, and the day numbers its non-moving date data name."""
+        added: list[tuple[str, Value]] = []
+        fixed: list[tuple[str, Value]] = []
+        derived: list[int] = []
+        for question, answer_at, fired, rule, data in entry.plans:
+            if rule is None:
+                # Conflict or gap: resolved again, so that the error names this member and day.
+                self.book.resolution(question, list(fired), member_id, date.fromordinal(day))
+                raise AssertionError(f"{question}: rules {[r.id for r in fired]} resolved after failing")
+            values: list[tuple[str, Value]] = [(answer_at, rule.outcome)]
+            for datum in data:
+                # Every datum from the fact as it is before this answer's data are added.
+                value = self._computed(datum, fact, member_id, question, rule, day)
+                if value is None:
+                    continue
+                values.append((datum.key, value))
+                if not datum.moving:
+                    fixed.append((datum.key, value))
+                    if type(value) is int:
+                        derived.extend(around_ordinal(value))
+            fact.update(values)
+            added.extend(values)
+        return _Added(tuple(added), tuple(derived), tuple(fixed))
+
+    @staticmethod
+    def _computed(datum: _Datum, fact: Mapping[str, Value], member_id: str, question: str, rule: Rule, day: int) -> Value | None:
+        try:
+            value = datum.compiled(fact)
+        except (ValueError, OverflowError) as error:
+            # A date beyond the calendar (a 5-year period from 9998): say where, as Rulebook.evaluate does.
+            raise ValueError(
+                f"member {member_id}, question {question}, on {date.fromordinal(day).isoformat()}: "
+                f"rule {rule.id}'s data: {error}"
+            ) from None
+        return None if value is None else encode(value)
+
+    def _data(self, program: _Program, question: str, rule: Rule) -> tuple[_Datum, ...]:
+        found = program.data.get(rule.id)
+        if found is None:
+            found = program.data[rule.id] = tuple(
+                _Datum(name, function, datum_key(question, name), (rule.id, name) in self._moving)
+                for name, function in self.book.data_of(rule, program.params)
+            )
+        return found
+
+    def _entry(self, program: _Program, fired: Mapping[str, list[Rule]], member_id: str, on: date) -> _Entry:
+        plans = []
+        reads: set[str] = set()
+        written: set[str] = set()
+        for question, rules in fired.items():
+            try:
+                deciding: Rule | None = self.book.resolution(question, rules, member_id, on).deciding
+            except DecisionError:
+                deciding = None
+            data = self._data(program, question, deciding) if deciding is not None else ()
+            if deciding is not None:
+                reads.update(k for name in deciding.data for k in reads_of(deciding.data[name]) if k not in written)
+                written.update(datum.key for datum in data)
+            plans.append((question, answer_key(question), tuple(rules), deciding, data))
+        return _Entry(tuple(plans), tuple(sorted(reads)))
+
+
+def date_thresholds(rules: Iterable[Rule], params: Params) -> tuple[list[int], tuple[str, ...]]:
+    """The days on which a comparison of the date with a constant in ``rules`` flips
+    (each constant and the day after it, sorted), and the flat keys (facts, outcome data)
+    some condition compares the date with."""
+    days: set[int] = set()
+    pairs: set[str] = set()
+
+    def visit(condition: Condition) -> None:
+        if isinstance(condition, AnyOf):
+            for inner in condition.any:
+                visit(inner)
+        elif isinstance(condition, Compare):
+            left, operand = fact_key(condition.fact), condition.operand
+            if isinstance(operand, (FactRef, OutcomeDataRef)):
+                right = fact_key(operand.fact) if isinstance(operand, FactRef) else datum_key(operand.outcome, operand.data)
+                pairs.update(other for one, other in ((left, right), (right, left)) if one == DATE_FACT)
+            elif left == DATE_FACT:
+                constant = operand_value(operand, {}, params)
+                if type(constant) is int:
+                    days.update(around_ordinal(constant))
+
+    for rule in rules:
+        for condition in all_conditions(rule):
+            visit(condition)
+    return sorted(days), tuple(sorted(pairs - {DATE_FACT}))
+
+
+def _steady(days: list[int], pair_days: list[int], before: int, day: int) -> bool:
+    """Whether no comparison of the date flips between ``before`` and the later ``day``: no
+    constant's flip day, and no compared value ``v`` (flips on v or v + 1), in before+1..day."""
+    return bisect.bisect_right(days, before) == bisect.bisect_right(days, day) and \
+        bisect.bisect_left(pair_days, before) == bisect.bisect_right(pair_days, day)
+
+
+def _flips(thresholds: tuple[list[int], tuple[str, ...]], before: int, day: int, fact: Mapping[str, Value]) -> bool:
+    """Whether some comparison of the date (with a constant, or a value of ``fact``) differs
+    between ``before`` and the later ``day``."""
+    days, pairs = thresholds
+    if bisect.bisect_right(days, before) != bisect.bisect_right(days, day):
+        return True
+    for key in pairs:
+        value = fact.get(key)
+        # ``date < v`` flips on v, ``date <= v`` on v + 1: either in before+1..day.
+        if type(value) is int and before <= value <= day:
+            return True
+    return False
+
+
+def reads_of(expr: object) -> tuple[str, ...]:
+    """The flat keys an outcome datum's expression reads (facts and earlier data), sorted."""
+    keys = {
+        fact_key(node.fact) if isinstance(node, FactRef) else datum_key(node.outcome, node.data)
+        for node in nodes(expr)
+        if isinstance(node, (FactRef, OutcomeDataRef))
+    }
+    return tuple(sorted(keys))
+
+
+def around_ordinal(day: int) -> tuple[int, ...]:
+    """A threshold's day number and the next (``change_points.around`` on day numbers)."""
+    return (day, day + 1) if day < _MAX else (day,)
+
+
+_EVALUATORS: weakref.WeakKeyDictionary[Evaluator, TimelineEvaluator] = weakref.WeakKeyDictionary()
+
+
+def timeline_evaluator(book: Evaluator) -> TimelineEvaluator:
+    """The TimelineEvaluator of ``book`` (one per Rulebook, kept while the book lives)."""
+    found = _EVALUATORS.get(book)
+    if found is None:
+        found = _EVALUATORS[book] = TimelineEvaluator(book)
+    return found
