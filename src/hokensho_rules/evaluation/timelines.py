@@ -3,16 +3,22 @@
 :func:`~hokensho_rules.evaluation.change_points.traces` evaluates one member fully
 (Verdicts, a fresh record, every stratum sent to the engine) on each change point.
 :class:`TimelineEvaluator` finds exactly the same change points, in the same order,
-and decides each of them the lean way of ``outcomes.py``:
+and decides each of them the lean way:
 
-- the member's record is built once; on each point it is copied with that day's date
-  and the events after the day forgotten (``facts/known.py``), as ``to_record`` does;
+- the member's record is built once, and once per stretch between two of its recorded
+  events (``facts/known.py``: the record only changes on those days); each point copies
+  it with that day's date;
 - per stratum, the engine decides each distinct abstraction key (``abstraction.py``)
   once, for every member and day of the run: members whose records give the same keys
-  over the window share the engine's work, and only outcome data (deadlines, validity
-  ends, which can name more change points) are computed per member and day;
-- only what a timeline table holds is kept: per question, intervals of the same outcome
-  and deciding rule.
+  share the engine's work;
+- outcome data are pure functions of the flat keys they read: each is computed once
+  per distinct set of those values, for the whole run;
+- from one point to the next of the same stretch and epoch, a stratum is taken over
+  without computing its key when every earlier stratum gave the same answers and
+  non-moving data and none of its comparisons of the date flips in between
+  (``thresholds.py``); only data computed from the date are computed again;
+- only what a timeline table holds is kept: per question, intervals of the same
+  outcome and deciding rule.
 
 ``tests/test_timelines.py`` checks the result against ``Rulebook.timeline`` for every
 member of generated memberships, both rulebooks and random windows.
@@ -23,29 +29,23 @@ from __future__ import annotations
 import bisect
 import heapq
 import weakref
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
 from datetime import date
 from typing import NamedTuple
 
 from ..facts.errors import DecisionError
-from ..facts.known import EVENTS, forget_later
+from ..facts.known import forget_later
 from ..facts.member import Member
-from ..facts.record import Value, answer_key, datum_key, encode, fact_key, to_record
-from ..law.conditions import Params, all_conditions, operand_value
+from ..facts.record import Value, answer_key, datum_key, encode, to_record
+from ..law.conditions import Params
 from ..law.expressions import Compiled
-from ..law.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, Rule
+from ..law.schema import Rule
 from .abstraction import KeyFunction, abstraction_key
-from .change_points import DATE_FACT, analysis_of, around, dates_in, nodes
+from .change_points import DATE_FACT, analysis_of, around, dates_in
 from .evaluator import Evaluator, Stratum
+from .thresholds import EVENT_KEYS, around_ordinal, date_thresholds, flips, reads_of, steady
 
 __all__ = ["Run", "TimelineEvaluator", "timeline_evaluator"]
-
-_MAX = date.max.toordinal()
-# The record keys of the member's recorded events: its record changes on each of their days.
-EVENT_KEYS = tuple(f"{part}__{name}" for part, names in EVENTS.items() for name in names)
-# Skipping points is exact unless a datum computed from the date (a validity if issued that
-# day) could leave the calendar on a skipped day: every point is decided for windows ending later.
-_SKIP_UNTIL = date(8999, 12, 31).toordinal()
 
 
 class Run(NamedTuple):
@@ -179,7 +179,6 @@ class TimelineEvaluator:
         events = sorted(v for k in EVENT_KEYS if type(v := base.get(k)) is int)
         # The record of each stretch between two of the member's events: the same on every day of it.
         stretches: dict[int, dict[str, Value]] = {}
-        reuse = last <= _SKIP_UNTIL
         decided: dict[int, tuple[tuple[str, str, str], ...]] = {}
         before: _Point | None = None
         while pending:
@@ -193,7 +192,7 @@ class TimelineEvaluator:
             fact = dict(fact)
             fact[DATE_FACT] = day
             # The strata of the last point decided can be reused if only the date differs.
-            previous = before if before is not None and reuse and before[0] < day and before[1] is program \
+            previous = before if before is not None and before[0] < day and before[1] is program \
                 and before[2] == stretch else None
             answers, derived, given, fact, pair_days = self._decide(member.id, fact, day, program, previous)
             decided[day] = answers
@@ -249,14 +248,14 @@ class TimelineEvaluator:
         same = previous is not None
         # No comparison of the date in any stratum flips: every stratum is reused, unless
         # an earlier one's non-moving data differ (they cannot: its inputs are the same).
-        steady = previous is not None and _steady(program.everywhere[0], previous[5], previous[0], day)
+        calm = previous is not None and steady(program.everywhere[0], previous[5], previous[0], day)
         for index, (stratum, key_of, cache) in enumerate(zip(program.strata, program.keys, program.cache, strict=True)):
             if stratum.requires is not None and stratum.requires not in fact:
                 given.append(None)
                 continue
             old = previous[3][index] if previous is not None else None
             if same and old is not None and previous is not None \
-                    and (steady or not _flips(program.thresholds[index], previous[0], day, fact)):
+                    and (calm or not flips(program.thresholds[index], previous[0], day, fact)):
                 entry = old[0]
                 self.reused += 1
                 if not entry.moving:
@@ -291,7 +290,7 @@ class TimelineEvaluator:
             given.append((entry, added))
             answers += entry.answers
             derived.extend(added.derived)
-        if steady and previous is not None:
+        if calm and previous is not None:
             pair_days = previous[5]  # the non-moving data compared with the date are those of ``previous``
         else:
             pair_days = sorted(v for k in program.everywhere[1] if type(v := fact.get(k)) is int)
@@ -359,69 +358,6 @@ class TimelineEvaluator:
                 written.update(datum.key for datum in data)
             plans.append((question, answer_key(question), tuple(rules), deciding, data))
         return _Entry(tuple(plans), tuple(sorted(reads)))
-
-
-def date_thresholds(rules: Iterable[Rule], params: Params) -> tuple[list[int], tuple[str, ...]]:
-    """The days on which a comparison of the date with a constant in ``rules`` flips
-    (each constant and the day after it, sorted), and the flat keys (facts, outcome data)
-    some condition compares the date with."""
-    days: set[int] = set()
-    pairs: set[str] = set()
-
-    def visit(condition: Condition) -> None:
-        if isinstance(condition, AnyOf):
-            for inner in condition.any:
-                visit(inner)
-        elif isinstance(condition, Compare):
-            left, operand = fact_key(condition.fact), condition.operand
-            if isinstance(operand, (FactRef, OutcomeDataRef)):
-                right = fact_key(operand.fact) if isinstance(operand, FactRef) else datum_key(operand.outcome, operand.data)
-                pairs.update(other for one, other in ((left, right), (right, left)) if one == DATE_FACT)
-            elif left == DATE_FACT:
-                constant = operand_value(operand, {}, params)
-                if type(constant) is int:
-                    days.update(around_ordinal(constant))
-
-    for rule in rules:
-        for condition in all_conditions(rule):
-            visit(condition)
-    return sorted(days), tuple(sorted(pairs - {DATE_FACT}))
-
-
-def _steady(days: list[int], pair_days: list[int], before: int, day: int) -> bool:
-    """Whether no comparison of the date flips between ``before`` and the later ``day``: no
-    constant's flip day, and no compared value ``v`` (flips on v or v + 1), in before+1..day."""
-    return bisect.bisect_right(days, before) == bisect.bisect_right(days, day) and \
-        bisect.bisect_left(pair_days, before) == bisect.bisect_right(pair_days, day)
-
-
-def _flips(thresholds: tuple[list[int], tuple[str, ...]], before: int, day: int, fact: Mapping[str, Value]) -> bool:
-    """Whether some comparison of the date (with a constant, or a value of ``fact``) differs
-    between ``before`` and the later ``day``."""
-    days, pairs = thresholds
-    if bisect.bisect_right(days, before) != bisect.bisect_right(days, day):
-        return True
-    for key in pairs:
-        value = fact.get(key)
-        # ``date < v`` flips on v, ``date <= v`` on v + 1: either in before+1..day.
-        if type(value) is int and before <= value <= day:
-            return True
-    return False
-
-
-def reads_of(expr: object) -> tuple[str, ...]:
-    """The flat keys an outcome datum's expression reads (facts and earlier data), sorted."""
-    keys = {
-        fact_key(node.fact) if isinstance(node, FactRef) else datum_key(node.outcome, node.data)
-        for node in nodes(expr)
-        if isinstance(node, (FactRef, OutcomeDataRef))
-    }
-    return tuple(sorted(keys))
-
-
-def around_ordinal(day: int) -> tuple[int, ...]:
-    """A threshold's day number and the next (``change_points.around`` on day numbers)."""
-    return (day, day + 1) if day < _MAX else (day,)
 
 
 _EVALUATORS: weakref.WeakKeyDictionary[Evaluator, TimelineEvaluator] = weakref.WeakKeyDictionary()
