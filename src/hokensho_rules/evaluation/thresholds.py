@@ -14,63 +14,87 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from ..facts.known import EVENTS
-from ..facts.record import Value, datum_key, fact_key
+from ..facts.record import FACT_TYPES, Value, datum_key, fact_key
 from ..law.conditions import Params, all_conditions, operand_value
 from ..law.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, Rule
 from .change_points import DATE_FACT, nodes
 
-__all__ = ["EVENT_KEYS", "around_ordinal", "date_thresholds", "flips", "reads_of", "steady"]
+__all__ = [
+    "DATE_KEYS", "EVENT_KEYS", "Thresholds", "around_ordinal", "date_thresholds", "flips", "pair_days", "reads_of", "steady",
+]
 
 _MAX = date.max.toordinal()
 # The record keys of the member's recorded events: its record changes on each of their days.
 EVENT_KEYS = tuple(f"{part}__{name}" for part, names in EVENTS.items() for name in names)
+# The record keys holding the member's dates (every date field of a Member and its documents).
+DATE_KEYS = tuple(fact_key(name) for name, kind in FACT_TYPES.items() if kind.kind == "date" and name != DATE_FACT)
 
 
-def date_thresholds(rules: Iterable[Rule], params: Params) -> tuple[list[int], tuple[str, ...]]:
-    """The days on which a comparison of the date with a constant in ``rules`` flips
-    (each constant and the day after it, sorted), and the flat keys (facts, outcome data)
-    some condition compares the date with."""
+# On which day, relative to v, ``date OP v`` changes truth: ``date < v`` and ``date >= v`` on v,
+# ``date <= v`` and ``date > v`` on v + 1, ``date == v`` and ``date != v`` on both.
+_DATE_FIRST = {"lt": (0,), "gte": (0,), "lte": (1,), "gt": (1,), "eq": (0, 1), "ne": (0, 1)}
+# The same for ``v OP date`` (``v < date`` is ``date > v``, …).
+_DATE_SECOND = {"lt": (1,), "gte": (1,), "lte": (0,), "gt": (0,), "eq": (0, 1), "ne": (0, 1)}
+
+Thresholds = tuple[list[int], tuple[tuple[str, tuple[int, ...]], ...]]
+"""The days a comparison of the date with a constant flips (sorted), and per flat key the
+date is compared with, the offsets from its value of the days such a comparison flips."""
+
+
+def date_thresholds(rules: Iterable[Rule], params: Params) -> Thresholds:
+    """When the comparisons of the date in ``rules`` (under ``params``) change truth: the
+    days for comparisons with constants, and the flat keys (facts, outcome data) it is
+    compared with, each with the offsets of its flip days from the key's value."""
     days: set[int] = set()
-    pairs: set[str] = set()
+    pairs: dict[str, set[int]] = {}
 
     def visit(condition: Condition) -> None:
         if isinstance(condition, AnyOf):
             for inner in condition.any:
                 visit(inner)
         elif isinstance(condition, Compare):
-            left, operand = fact_key(condition.fact), condition.operand
+            left, operand, operator = fact_key(condition.fact), condition.operand, condition.operator
             if isinstance(operand, (FactRef, OutcomeDataRef)):
                 right = fact_key(operand.fact) if isinstance(operand, FactRef) else datum_key(operand.outcome, operand.data)
-                pairs.update(other for one, other in ((left, right), (right, left)) if one == DATE_FACT)
+                if left == DATE_FACT and right != DATE_FACT:
+                    pairs.setdefault(right, set()).update(_DATE_FIRST[operator])
+                elif right == DATE_FACT and left != DATE_FACT:
+                    pairs.setdefault(left, set()).update(_DATE_SECOND[operator])
             elif left == DATE_FACT:
                 constant = operand_value(operand, {}, params)
                 if type(constant) is int:
-                    days.update(around_ordinal(constant))
+                    days.update(constant + offset for offset in _DATE_FIRST[operator])
 
     for rule in rules:
         for condition in all_conditions(rule):
             visit(condition)
-    return sorted(days), tuple(sorted(pairs - {DATE_FACT}))
+    return sorted(days), tuple((key, tuple(sorted(pairs[key]))) for key in sorted(pairs))
 
 
-def steady(days: list[int], pair_days: list[int], before: int, day: int) -> bool:
+def pair_days(thresholds: Thresholds, fact: Mapping[str, Value]) -> list[int]:
+    """The days (sorted) some comparison of the date with a value of ``fact`` flips."""
+    return sorted(v + offset for key, offsets in thresholds[1] if type(v := fact.get(key)) is int for offset in offsets)
+
+
+def steady(days: list[int], compared: list[int], before: int, day: int) -> bool:
     """Whether no comparison of the date flips between ``before`` and the later ``day``: no
-    constant's flip day, and no compared value ``v`` (flips on v or v + 1), in before+1..day."""
+    flip day of a constant (``days``) or of a compared value (``compared``) in before+1..day."""
     return bisect.bisect_right(days, before) == bisect.bisect_right(days, day) and \
-        bisect.bisect_left(pair_days, before) == bisect.bisect_right(pair_days, day)
+        bisect.bisect_right(compared, before) == bisect.bisect_right(compared, day)
 
 
-def flips(thresholds: tuple[list[int], tuple[str, ...]], before: int, day: int, fact: Mapping[str, Value]) -> bool:
+def flips(thresholds: Thresholds, before: int, day: int, fact: Mapping[str, Value]) -> bool:
     """Whether some comparison of the date (with a constant, or a value of ``fact``) differs
     between ``before`` and the later ``day``."""
     days, pairs = thresholds
     if bisect.bisect_right(days, before) != bisect.bisect_right(days, day):
         return True
-    for key in pairs:
+    for key, offsets in pairs:
         value = fact.get(key)
-        # ``date < v`` flips on v, ``date <= v`` on v + 1: either in before+1..day.
-        if type(value) is int and before <= value <= day:
-            return True
+        if type(value) is int:
+            for offset in offsets:
+                if before < value + offset <= day:
+                    return True
     return False
 
 

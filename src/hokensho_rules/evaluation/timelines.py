@@ -41,9 +41,11 @@ from ..law.conditions import Params
 from ..law.expressions import Compiled
 from ..law.schema import Rule
 from .abstraction import KeyFunction, abstraction_key
-from .change_points import DATE_FACT, analysis_of, around, dates_in
+from .change_points import DATE_FACT, analysis_of
 from .evaluator import Evaluator, Stratum
-from .thresholds import EVENT_KEYS, around_ordinal, date_thresholds, flips, reads_of, steady
+from .thresholds import (
+    DATE_KEYS, EVENT_KEYS, Thresholds, around_ordinal, date_thresholds, flips, pair_days, reads_of, steady,
+)
 
 __all__ = ["Run", "TimelineEvaluator", "timeline_evaluator"]
 
@@ -102,8 +104,9 @@ class _Added(NamedTuple):
 # What a stratum gave on a day: its entry and what it added (None: not asked, its document absent).
 _Given = tuple[_Entry, _Added] | None
 # A point decided: its day, epoch, stretch of the member's record, each stratum's _Given, its
-# final fact, and the sorted day numbers of the facts and data some condition compares the date with.
-_Point = tuple[int, "_Program", int, list[_Given], dict[str, Value], list[int]]
+# final fact, the sorted day numbers of the facts and data some condition compares the date with,
+# and its answers.
+_Point = tuple[int, "_Program", int, list[_Given], dict[str, Value], list[int], tuple[tuple[str, str, str], ...]]
 
 
 class _Program:
@@ -119,7 +122,7 @@ class _Program:
         self.data: dict[str, tuple[_Datum, ...]] = {}  # rule id → its data in this epoch
         # Per stratum: the days its comparisons of the date with constants flip, and the
         # facts and data it compares the date with.
-        self.thresholds: tuple[tuple[list[int], tuple[str, ...]], ...] = tuple(
+        self.thresholds: tuple[Thresholds, ...] = tuple(
             date_thresholds(s.rules, params) for s in self.strata
         )
         self.everywhere = date_thresholds(tuple(r for s in self.strata for r in s.rules), params)
@@ -171,7 +174,8 @@ class TimelineEvaluator:
             raise ValueError(analysis.unsupported)
         first, last = start.toordinal(), end.toordinal()
         base = to_record(member, date.max)
-        candidates = {d.toordinal() for found in dates_in(member) for d in around(found)}
+        # Every date among the member's facts (``change_points.dates_in``), read from its record.
+        candidates = {d for k in DATE_KEYS if type(v := base.get(k)) is int for d in around_ordinal(v)}
         candidates |= analysis.named_days
         pending = [first, *(d for d in candidates if first <= d <= last and d != first)]
         heapq.heapify(pending)
@@ -185,18 +189,23 @@ class TimelineEvaluator:
             day = heapq.heappop(pending)
             program = self._program_on(day)
             stretch = bisect.bisect_right(events, day)
-            fact = stretches.get(stretch)
-            if fact is None:
-                fact = stretches[stretch] = dict(base)
-                forget_later(fact, day)
-            fact = dict(fact)
-            fact[DATE_FACT] = day
             # The strata of the last point decided can be reused if only the date differs.
             previous = before if before is not None and before[0] < day and before[1] is program \
                 and before[2] == stretch else None
-            answers, derived, given, fact, pair_days = self._decide(member.id, fact, day, program, previous)
+            derived: list[int]
+            if previous is not None and steady(program.everywhere[0], previous[5], previous[0], day):
+                given, fact = self._calm(member.id, previous, day)
+                answers, compared, derived = previous[6], previous[5], []
+            else:
+                record = stretches.get(stretch)
+                if record is None:
+                    record = stretches[stretch] = dict(base)
+                    forget_later(record, day)
+                fact = dict(record)
+                fact[DATE_FACT] = day
+                answers, derived, given, fact, compared = self._decide(member.id, fact, day, program, previous)
             decided[day] = answers
-            before = (day, program, stretch, given, fact, pair_days)
+            before = (day, program, stretch, given, fact, compared, answers)
             for found in derived:
                 if first <= found <= last and found not in queued:
                     queued.add(found)
@@ -246,16 +255,13 @@ class TimelineEvaluator:
         derived: list[int] = []
         given: list[_Given] = []
         same = previous is not None
-        # No comparison of the date in any stratum flips: every stratum is reused, unless
-        # an earlier one's non-moving data differ (they cannot: its inputs are the same).
-        calm = previous is not None and steady(program.everywhere[0], previous[5], previous[0], day)
         for index, (stratum, key_of, cache) in enumerate(zip(program.strata, program.keys, program.cache, strict=True)):
             if stratum.requires is not None and stratum.requires not in fact:
                 given.append(None)
                 continue
             old = previous[3][index] if previous is not None else None
             if same and old is not None and previous is not None \
-                    and (calm or not flips(program.thresholds[index], previous[0], day, fact)):
+                    and not flips(program.thresholds[index], previous[0], day, fact):
                 entry = old[0]
                 self.reused += 1
                 if not entry.moving:
@@ -290,11 +296,36 @@ class TimelineEvaluator:
             given.append((entry, added))
             answers += entry.answers
             derived.extend(added.derived)
-        if calm and previous is not None:
-            pair_days = previous[5]  # the non-moving data compared with the date are those of ``previous``
-        else:
-            pair_days = sorted(v for k in program.everywhere[1] if type(v := fact.get(k)) is int)
-        return answers, derived, given, fact, pair_days
+        return answers, derived, given, fact, pair_days(program.everywhere, fact)
+
+    def _calm(self, member_id: str, previous: _Point, day: int) -> tuple[list[_Given], dict[str, Value]]:
+        """What each stratum gives on ``day``, and the final fact, when no comparison of the
+        date in any stratum flips since ``previous`` (same epoch and stretch): every stratum
+        gives what it gave then (same keys, same inputs to its non-moving data), but for
+        the data computed from the date, computed again stratum by stratum."""
+        fact = dict(previous[4])
+        fact[DATE_FACT] = day
+        given = previous[3]
+        self.reused += len(given)
+        if not any(g is not None and g[0].moving for g in given):
+            return given, fact
+        given = list(given)
+        for index, old in enumerate(given):
+            if old is None or not old[0].moving:
+                continue
+            entry = old[0]
+            # The keys these data read are facts and earlier strata's data, already those of ``day``.
+            read = tuple([fact.get(k) for k in entry.reads])
+            added = entry.memo.get(read)
+            if added is None:
+                added = self._stratum_data(entry, fact, member_id, day)
+                if len(entry.memo) >= self.cache_size:
+                    entry.memo.clear()
+                entry.memo[read] = added
+            else:
+                fact.update(added.values)
+            given[index] = (entry, added)
+        return given, fact
 
     def _stratum_data(self, entry: _Entry, fact: dict[str, Value], member_id: str, day: int) -> _Added:
         """The answers and data ``entry`` adds to ``fact`` (added), question by question as
