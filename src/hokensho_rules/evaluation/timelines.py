@@ -86,9 +86,10 @@ class _Entry:
         self.plans = plans
         self.failed = any(rule is None for _, _, _, rule, _ in plans)
         self.answers = tuple((q, rule.outcome, rule.id) for q, _, _, rule, _ in plans if rule is not None)
-        self.reads = reads  # every key the data read that the stratum does not write itself
-        # Whether some datum is computed from the date (so differs from day to day).
-        self.moving = any(datum.moving for _, _, _, _, data in plans for datum in data)
+        self.reads = reads  # every key the non-moving data read that the stratum does not write itself
+        # The data computed from the date (so differing from day to day), in order: computed every time.
+        self.moving = tuple((q, rule, datum) for q, _, _, rule, data in plans if rule is not None
+                            for datum in data if datum.moving)
         # (values of ``reads``) → what the stratum adds (see ``_Added``).
         self.memo: dict[tuple[Value | None, ...], _Added] = {}
 
@@ -96,7 +97,7 @@ class _Entry:
 class _Added(NamedTuple):
     """What a stratum adds to the fact: its answers and data; the dates its data name."""
 
-    values: tuple[tuple[str, Value], ...]  # every flat key and value added (answers, data)
+    values: tuple[tuple[str, Value], ...]  # every flat key and value added (answers, non-moving data)
     derived: tuple[int, ...]  # day numbers the non-moving date data name, and the day after each
     fixed: tuple[tuple[str, Value], ...]  # the non-moving data alone: all later conditions can see
 
@@ -264,13 +265,14 @@ class TimelineEvaluator:
                     and not flips(program.thresholds[index], previous[0], day, fact):
                 entry = old[0]
                 self.reused += 1
-                if not entry.moving:
-                    # Same entry, same inputs to its data (facts and non-moving data): same data.
-                    fact.update(old[1].values)
-                    given.append(old)
-                    answers += entry.answers
-                    derived.extend(old[1].derived)
-                    continue
+                # Same entry, same inputs to its non-moving data (facts, earlier non-moving data): same data.
+                fact.update(old[1].values)
+                if entry.moving:
+                    self._moving_data(entry, fact, member_id, day)
+                given.append(old)
+                answers += entry.answers
+                derived.extend(old[1].derived)
+                continue
             else:
                 key = key_of(fact)
                 found = cache.get(key)
@@ -292,6 +294,8 @@ class TimelineEvaluator:
                 entry.memo[read] = added
             else:
                 fact.update(added.values)
+            if entry.moving:
+                self._moving_data(entry, fact, member_id, day)
             same = same and old is not None and old[0] is entry and old[1].fixed == added.fixed
             given.append((entry, added))
             answers += entry.answers
@@ -307,32 +311,61 @@ class TimelineEvaluator:
         fact[DATE_FACT] = day
         given = previous[3]
         self.reused += len(given)
-        if not any(g is not None and g[0].moving for g in given):
-            return given, fact
-        given = list(given)
-        for index, old in enumerate(given):
-            if old is None or not old[0].moving:
-                continue
-            entry = old[0]
-            # The keys these data read are facts and earlier strata's data, already those of ``day``.
-            read = tuple([fact.get(k) for k in entry.reads])
-            added = entry.memo.get(read)
-            if added is None:
-                added = self._stratum_data(entry, fact, member_id, day)
-                if len(entry.memo) >= self.cache_size:
-                    entry.memo.clear()
-                entry.memo[read] = added
-            else:
-                fact.update(added.values)
-            given[index] = (entry, added)
+        for old in given:
+            if old is not None and old[0].moving:
+                # The keys these data read are facts and earlier strata's data, already those of ``day``.
+                self._moving_data(old[0], fact, member_id, day)
         return given, fact
 
     def _stratum_data(self, entry: _Entry, fact: dict[str, Value], member_id: str, day: int) -> _Added:
-        """The answers and data ``entry`` adds to ``fact`` (added), question by question as
-        ``Rulebook.evaluate`` does, and the day numbers its non-moving date data name."""
+        """The answers and non-moving data ``entry`` adds to ``fact`` (added), question by
+        question as ``Rulebook.evaluate`` does, and the day numbers those data name.
+
+        On any error, every datum is computed again in the order of ``Rulebook.evaluate``
+        (:meth:`_in_order`), so that the error raised is the one it raises."""
+        if entry.failed:
+            self._in_order(entry, fact, member_id, day)
         added: list[tuple[str, Value]] = []
         fixed: list[tuple[str, Value]] = []
         derived: list[int] = []
+        try:
+            for question, answer_at, _, rule, data in entry.plans:
+                assert rule is not None
+                values: list[tuple[str, Value]] = [(answer_at, rule.outcome)]
+                for datum in data:
+                    if datum.moving:
+                        continue
+                    # Every datum from the fact as it is before this answer's data are added.
+                    value = self._computed(datum, fact, member_id, question, rule, day)
+                    if value is None:
+                        continue
+                    values.append((datum.key, value))
+                    fixed.append((datum.key, value))
+                    if type(value) is int:
+                        derived.extend(around_ordinal(value))
+                fact.update(values)
+                added.extend(values)
+        except ValueError:
+            self._in_order(entry, fact, member_id, day)
+            raise
+        return _Added(tuple(added), tuple(derived), tuple(fixed))
+
+    def _moving_data(self, entry: _Entry, fact: dict[str, Value], member_id: str, day: int) -> None:
+        """Compute into ``fact`` the data of ``entry`` computed from the date (its other data are there)."""
+        try:
+            for question, rule, datum in entry.moving:
+                value = self._computed(datum, fact, member_id, question, rule, day)
+                if value is None:
+                    fact.pop(datum.key, None)  # a value of the day before must not stay
+                else:
+                    fact[datum.key] = value
+        except ValueError:
+            self._in_order(entry, fact, member_id, day)
+            raise
+
+    def _in_order(self, entry: _Entry, fact: dict[str, Value], member_id: str, day: int) -> None:
+        """Every answer and datum of ``entry`` into ``fact`` in the order of ``Rulebook.evaluate``,
+        raising its first error (a conflict, a gap, a datum beyond the calendar)."""
         for question, answer_at, fired, rule, data in entry.plans:
             if rule is None:
                 # Conflict or gap: resolved again, so that the error names this member and day.
@@ -340,18 +373,10 @@ class TimelineEvaluator:
                 raise AssertionError(f"{question}: rules {[r.id for r in fired]} resolved after failing")
             values: list[tuple[str, Value]] = [(answer_at, rule.outcome)]
             for datum in data:
-                # Every datum from the fact as it is before this answer's data are added.
                 value = self._computed(datum, fact, member_id, question, rule, day)
-                if value is None:
-                    continue
-                values.append((datum.key, value))
-                if not datum.moving:
-                    fixed.append((datum.key, value))
-                    if type(value) is int:
-                        derived.extend(around_ordinal(value))
+                if value is not None:
+                    values.append((datum.key, value))
             fact.update(values)
-            added.extend(values)
-        return _Added(tuple(added), tuple(derived), tuple(fixed))
 
     @staticmethod
     def _computed(datum: _Datum, fact: Mapping[str, Value], member_id: str, question: str, rule: Rule, day: int) -> Value | None:
@@ -385,7 +410,8 @@ class TimelineEvaluator:
                 deciding = None
             data = self._data(program, question, deciding) if deciding is not None else ()
             if deciding is not None:
-                reads.update(k for name in deciding.data for k in reads_of(deciding.data[name]) if k not in written)
+                reads.update(k for datum in data if not datum.moving for k in reads_of(deciding.data[datum.name])
+                             if k not in written)
                 written.update(datum.key for datum in data)
             plans.append((question, answer_key(question), tuple(rules), deciding, data))
         return _Entry(tuple(plans), tuple(sorted(reads)))
