@@ -36,13 +36,13 @@ from typing import NamedTuple
 from ..facts.errors import DecisionError
 from ..facts.known import forget_later
 from ..facts.member import Member
-from ..facts.record import Value, answer_key, datum_key, encode, to_record
+from ..facts.record import Value, answer_key, datum_key, to_record
 from ..law.conditions import Params
-from ..law.expressions import Compiled
 from ..law.schema import Rule
 from .abstraction import KeyFunction, abstraction_key
 from .change_points import DATE_FACT, analysis_of
 from .evaluator import Evaluator, Stratum
+from .timeline_entries import Added, Datum, Entry, EntryData
 from .thresholds import (
     DATE_KEYS, EVENT_KEYS, Thresholds, around_ordinal, date_thresholds, flips, pair_days, reads_of, steady,
 )
@@ -60,50 +60,8 @@ class Run(NamedTuple):
     rule_id: str
 
 
-class _Datum(NamedTuple):
-    """One datum of a deciding rule in one epoch."""
-
-    name: str
-    compiled: Compiled
-    key: str  # the flat key later strata read it under
-    moving: bool  # computed from the evaluation date: names no change point
-
-
-class _Entry:
-    """What a stratum decides for one abstraction key: per question its deciding rule (or
-    the fired rules, on a conflict or gap), and, per set of values its data read, the data.
-
-    Data are pure functions of the flat keys their expressions read (facts and earlier
-    data), so they are computed once per distinct set of those values, shared by every
-    member and day of the run.
-    """
-
-    __slots__ = ("answers", "failed", "memo", "moving", "plans", "reads")
-
-    def __init__(self, plans: tuple[tuple[str, str, tuple[Rule, ...], Rule | None, tuple[_Datum, ...]], ...],
-                 reads: tuple[str, ...]):
-        # (question, its answer's key, the fired rules, the deciding rule or None, its data)
-        self.plans = plans
-        self.failed = any(rule is None for _, _, _, rule, _ in plans)
-        self.answers = tuple((q, rule.outcome, rule.id) for q, _, _, rule, _ in plans if rule is not None)
-        self.reads = reads  # every key the non-moving data read that the stratum does not write itself
-        # The data computed from the date (so differing from day to day), in order: computed every time.
-        self.moving = tuple((q, rule, datum) for q, _, _, rule, data in plans if rule is not None
-                            for datum in data if datum.moving)
-        # (values of ``reads``) → what the stratum adds (see ``_Added``).
-        self.memo: dict[tuple[Value | None, ...], _Added] = {}
-
-
-class _Added(NamedTuple):
-    """What a stratum adds to the fact: its answers and data; the dates its data name."""
-
-    values: tuple[tuple[str, Value], ...]  # every flat key and value added (answers, non-moving data)
-    derived: tuple[int, ...]  # day numbers the non-moving date data name, and the day after each
-    fixed: tuple[tuple[str, Value], ...]  # the non-moving data alone: all later conditions can see
-
-
 # What a stratum gave on a day: its entry and what it added (None: not asked, its document absent).
-_Given = tuple[_Entry, _Added] | None
+_Given = tuple[Entry, Added] | None
 # A point decided: its day, epoch, stretch of the member's record, each stratum's _Given, its
 # final fact, the sorted day numbers of the facts and data some condition compares the date with,
 # and its answers.
@@ -119,8 +77,8 @@ class _Program:
         self.params = params
         self.strata: tuple[Stratum, ...] = book.program(params)
         self.keys: tuple[KeyFunction, ...] = tuple(abstraction_key(s.rules, params) for s in self.strata)
-        self.cache: tuple[dict[Hashable, _Entry], ...] = tuple({} for _ in self.strata)
-        self.data: dict[str, tuple[_Datum, ...]] = {}  # rule id → its data in this epoch
+        self.cache: tuple[dict[Hashable, Entry], ...] = tuple({} for _ in self.strata)
+        self.data: dict[str, tuple[Datum, ...]] = {}  # rule id → its data in this epoch
         # Per stratum: the days its comparisons of the date with constants flip, and the
         # facts and data it compares the date with.
         self.thresholds: tuple[Thresholds, ...] = tuple(
@@ -129,7 +87,7 @@ class _Program:
         self.everywhere = date_thresholds(tuple(r for s in self.strata for r in s.rules), params)
 
 
-class TimelineEvaluator:
+class TimelineEvaluator(EntryData):
     """Timelines of many members under one rulebook, sharing the engine's decisions.
 
     One per Rulebook (:func:`timeline_evaluator`); its caches grow with the number of
@@ -317,89 +275,16 @@ class TimelineEvaluator:
                 self._moving_data(old[0], fact, member_id, day)
         return given, fact
 
-    def _stratum_data(self, entry: _Entry, fact: dict[str, Value], member_id: str, day: int) -> _Added:
-        """The answers and non-moving data ``entry`` adds to ``fact`` (added), question by
-        question as ``Rulebook.evaluate`` does, and the day numbers those data name.
-
-        On any error, every datum is computed again in the order of ``Rulebook.evaluate``
-        (:meth:`_in_order`), so that the error raised is the one it raises."""
-        if entry.failed:
-            self._in_order(entry, fact, member_id, day)
-        added: list[tuple[str, Value]] = []
-        fixed: list[tuple[str, Value]] = []
-        derived: list[int] = []
-        try:
-            for question, answer_at, _, rule, data in entry.plans:
-                assert rule is not None
-                values: list[tuple[str, Value]] = [(answer_at, rule.outcome)]
-                for datum in data:
-                    if datum.moving:
-                        continue
-                    # Every datum from the fact as it is before this answer's data are added.
-                    value = self._computed(datum, fact, member_id, question, rule, day)
-                    if value is None:
-                        continue
-                    values.append((datum.key, value))
-                    fixed.append((datum.key, value))
-                    if type(value) is int:
-                        derived.extend(around_ordinal(value))
-                fact.update(values)
-                added.extend(values)
-        except ValueError:
-            self._in_order(entry, fact, member_id, day)
-            raise
-        return _Added(tuple(added), tuple(derived), tuple(fixed))
-
-    def _moving_data(self, entry: _Entry, fact: dict[str, Value], member_id: str, day: int) -> None:
-        """Compute into ``fact`` the data of ``entry`` computed from the date (its other data are there)."""
-        try:
-            for question, rule, datum in entry.moving:
-                value = self._computed(datum, fact, member_id, question, rule, day)
-                if value is None:
-                    fact.pop(datum.key, None)  # a value of the day before must not stay
-                else:
-                    fact[datum.key] = value
-        except ValueError:
-            self._in_order(entry, fact, member_id, day)
-            raise
-
-    def _in_order(self, entry: _Entry, fact: dict[str, Value], member_id: str, day: int) -> None:
-        """Every answer and datum of ``entry`` into ``fact`` in the order of ``Rulebook.evaluate``,
-        raising its first error (a conflict, a gap, a datum beyond the calendar)."""
-        for question, answer_at, fired, rule, data in entry.plans:
-            if rule is None:
-                # Conflict or gap: resolved again, so that the error names this member and day.
-                self.book.resolution(question, list(fired), member_id, date.fromordinal(day))
-                raise AssertionError(f"{question}: rules {[r.id for r in fired]} resolved after failing")
-            values: list[tuple[str, Value]] = [(answer_at, rule.outcome)]
-            for datum in data:
-                value = self._computed(datum, fact, member_id, question, rule, day)
-                if value is not None:
-                    values.append((datum.key, value))
-            fact.update(values)
-
-    @staticmethod
-    def _computed(datum: _Datum, fact: Mapping[str, Value], member_id: str, question: str, rule: Rule, day: int) -> Value | None:
-        try:
-            value = datum.compiled(fact)
-        except (ValueError, OverflowError) as error:
-            # A date beyond the calendar (a 5-year period from 9998): say where, as Rulebook.evaluate does.
-            raise ValueError(
-                f"member {member_id}, question {question}, on {date.fromordinal(day).isoformat()}: "
-                f"rule {rule.id}'s data: {error}"
-            ) from None
-        return None if value is None else encode(value)
-
-    def _data(self, program: _Program, question: str, rule: Rule) -> tuple[_Datum, ...]:
+    def _data(self, program: _Program, question: str, rule: Rule) -> tuple[Datum, ...]:
         found = program.data.get(rule.id)
         if found is None:
             found = program.data[rule.id] = tuple(
-                _Datum(name, function, datum_key(question, name), (rule.id, name) in self._moving)
+                Datum(name, function, datum_key(question, name), (rule.id, name) in self._moving)
                 for name, function in self.book.data_of(rule, program.params)
             )
         return found
 
-    def _entry(self, program: _Program, fired: Mapping[str, list[Rule]], member_id: str, on: date) -> _Entry:
+    def _entry(self, program: _Program, fired: Mapping[str, list[Rule]], member_id: str, on: date) -> Entry:
         plans = []
         reads: set[str] = set()
         written: set[str] = set()
@@ -414,7 +299,7 @@ class TimelineEvaluator:
                              if k not in written)
                 written.update(datum.key for datum in data)
             plans.append((question, answer_key(question), tuple(rules), deciding, data))
-        return _Entry(tuple(plans), tuple(sorted(reads)))
+        return Entry(tuple(plans), tuple(sorted(reads)))
 
 
 _EVALUATORS: weakref.WeakKeyDictionary[Evaluator, TimelineEvaluator] = weakref.WeakKeyDictionary()
