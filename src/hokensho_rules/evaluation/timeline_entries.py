@@ -3,8 +3,9 @@
 An :class:`Entry` is what the engine's fired rules for one abstraction key come to: per
 question the deciding rule (or the fired rules, on a conflict or gap) and its data.
 Outcome data are pure functions of the flat keys their expressions read, so the
-non-moving ones are memoised per entry by those values (:class:`Added`); those computed
-from the date (moving) are computed each day. On any error, every answer and datum is
+non-moving ones are memoised per entry by those values (:class:`Added`), and every datum
+by its own (:class:`Datum`, shared by every entry, member and day): those computed from
+the date (moving) are looked up each day, with the date among the values they read. On any error, every answer and datum is
 computed again in the order of ``Rulebook.evaluate`` so that the same error is raised.
 """
 
@@ -22,6 +23,9 @@ from .thresholds import around_ordinal
 
 __all__ = ["Added", "Datum", "Entry", "EntryData"]
 
+# Values kept per datum; past it the memo starts again (memory stays bounded on any population).
+_MEMO_SIZE = 100_000
+
 
 class Datum(NamedTuple):
     """One datum of a deciding rule in one epoch."""
@@ -30,6 +34,9 @@ class Datum(NamedTuple):
     compiled: Compiled
     key: str  # the flat key later strata read it under
     moving: bool  # computed from the evaluation date: names no change point
+    reads: tuple[str, ...]  # the flat keys its expression reads: its value depends on nothing else
+    # (values of ``reads``) → its value (encoded) or None: shared by every entry, member and day.
+    memo: dict[tuple[Value | None, ...], Value | None]
 
 
 class Entry:
@@ -89,7 +96,7 @@ class EntryData:
                     if datum.moving:
                         continue
                     # Every datum from the fact as it is before this answer's data are added.
-                    value = self._computed(datum, fact, member_id, question, rule, day)
+                    value = self._memoised(datum, fact, member_id, question, rule, day)
                     if value is None:
                         continue
                     values.append((datum.key, value))
@@ -107,7 +114,7 @@ class EntryData:
         """Compute into ``fact`` the data of ``entry`` computed from the date (its other data are there)."""
         try:
             for question, rule, datum in entry.moving:
-                value = self._computed(datum, fact, member_id, question, rule, day)
+                value = self._memoised(datum, fact, member_id, question, rule, day)
                 if value is None:
                     fact.pop(datum.key, None)  # a value of the day before must not stay
                 else:
@@ -130,6 +137,19 @@ class EntryData:
                 if value is not None:
                     values.append((datum.key, value))
             fact.update(values)
+
+    def _memoised(self, datum: Datum, fact: Mapping[str, Value], member_id: str, question: str, rule: Rule, day: int
+                  ) -> Value | None:
+        """The datum's value on ``fact``: from its memo, or computed (and kept) if these values are new."""
+        read = tuple([fact.get(k) for k in datum.reads])
+        memo = datum.memo
+        if read in memo:
+            return memo[read]
+        value = self._computed(datum, fact, member_id, question, rule, day)
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[read] = value
+        return value
 
     @staticmethod
     def _computed(datum: Datum, fact: Mapping[str, Value], member_id: str, question: str, rule: Rule, day: int) -> Value | None:

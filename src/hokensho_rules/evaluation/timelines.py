@@ -65,7 +65,11 @@ _Given = tuple[Entry, Added] | None
 # A point decided: its day, epoch, stretch of the member's record, each stratum's _Given, its
 # final fact, the sorted day numbers of the facts and data some condition compares the date with,
 # and its answers.
-_Point = tuple[int, "_Program", int, list[_Given], dict[str, Value], list[int], tuple[tuple[str, str, str], ...]]
+_Point = tuple[int, "_Program", int, list[_Given], dict[str, Value], list[int], "_Answers"]
+# A point's answers: per stratum asked, its entry's (question, outcome, rule id) triples.
+_Answers = tuple[tuple[tuple[str, str, str], ...], ...]
+# NamedTuple's own __new__ is a Python function; the tuple's is not (same object either way).
+_new_run = tuple.__new__
 
 
 class _Program:
@@ -142,7 +146,7 @@ class TimelineEvaluator(EntryData):
         events = sorted(v for k in EVENT_KEYS if type(v := base.get(k)) is int)
         # The record of each stretch between two of the member's events: the same on every day of it.
         stretches: dict[int, dict[str, Value]] = {}
-        decided: dict[int, tuple[tuple[str, str, str], ...]] = {}
+        decided: dict[int, _Answers] = {}
         before: _Point | None = None
         while pending:
             day = heapq.heappop(pending)
@@ -171,35 +175,39 @@ class TimelineEvaluator(EntryData):
                     heapq.heappush(pending, found)
         return self._merged(decided, last)
 
-    def _merged(self, decided: Mapping[int, tuple[tuple[str, str, str], ...]], last: int) -> list[Run]:
+    def _merged(self, decided: Mapping[int, _Answers], last: int) -> list[Run]:
         """Per question, consecutive points merged while the outcome and the deciding rule stay the same."""
         points = sorted(decided)
         previous = decided[points[0]]
-        # question → (outcome, rule id, the day its current interval began)
-        current = {q: (outcome, rule_id, points[0]) for q, outcome, rule_id in previous}
+        # question → ((question, outcome, rule id), the day its current interval began)
+        current = {triple[0]: (triple, points[0]) for part in previous for triple in part}
         closed: dict[str, list[Run]] = {q: [] for q in current}
         for day in points[1:]:
             answers = decided[day]
-            if answers == previous:
+            if answers is previous:
                 continue
+            alike = len(answers) == len(previous)
+            for index, part in enumerate(answers):
+                if alike and part is previous[index]:
+                    continue  # the same stratum's answers (an entry's, shared): nothing changed there
+                for triple in part:
+                    held = current.get(triple[0])
+                    if held is not None and held[0] is not triple and held[0][1:] != triple[1:]:
+                        closed[triple[0]].append(_new_run(Run, (triple[0], held[1], day - 1, *held[0][1:])))
+                        current[triple[0]] = (triple, day)
             previous = answers
-            for question, outcome, rule_id in answers:
-                held = current.get(question)
-                if held is not None and (held[0] != outcome or held[1] != rule_id):
-                    closed[question].append(Run(question, held[2], day - 1, held[0], held[1]))
-                    current[question] = (outcome, rule_id, day)
         runs: list[Run] = []
         for question in self._order:
             if question in current:
-                outcome, rule_id, begun = current[question]
+                (_, outcome, rule_id), begun = current[question]
                 runs += closed[question]
-                runs.append(Run(question, begun, last, outcome, rule_id))
+                runs.append(_new_run(Run, (question, begun, last, outcome, rule_id)))
         return runs
 
     def _decide(
         self, member_id: str, fact: dict[str, Value], day: int, program: _Program,
         previous: _Point | None,
-    ) -> tuple[tuple[tuple[str, str, str], ...], list[int], list[_Given], dict[str, Value], list[int]]:
+    ) -> tuple[_Answers, list[int], list[_Given], dict[str, Value], list[int]]:
         """((question, outcome, rule id) of every question answered, the day numbers its
         non-moving date data name, what each stratum gave, ``fact`` with every answer and datum added, the sorted values
         of the facts and data compared with the date) on ``day``.
@@ -210,7 +218,7 @@ class TimelineEvaluator(EntryData):
         this stratum flips in between: its abstraction key is then the same (conditions
         never compare with moving data), so the engine would fire the same rules.
         """
-        answers: tuple[tuple[str, str, str], ...] = ()
+        answers: list[tuple[tuple[str, str, str], ...]] = []
         derived: list[int] = []
         given: list[_Given] = []
         same = previous is not None
@@ -228,7 +236,7 @@ class TimelineEvaluator(EntryData):
                 if entry.moving:
                     self._moving_data(entry, fact, member_id, day)
                 given.append(old)
-                answers += entry.answers
+                answers.append(entry.answers)
                 derived.extend(old[1].derived)
                 continue
             else:
@@ -256,9 +264,9 @@ class TimelineEvaluator(EntryData):
                 self._moving_data(entry, fact, member_id, day)
             same = same and old is not None and old[0] is entry and old[1].fixed == added.fixed
             given.append((entry, added))
-            answers += entry.answers
+            answers.append(entry.answers)
             derived.extend(added.derived)
-        return answers, derived, given, fact, pair_days(program.everywhere, fact)
+        return tuple(answers), derived, given, fact, pair_days(program.everywhere, fact)
 
     def _calm(self, member_id: str, previous: _Point, day: int) -> tuple[list[_Given], dict[str, Value]]:
         """What each stratum gives on ``day``, and the final fact, when no comparison of the
@@ -279,7 +287,8 @@ class TimelineEvaluator(EntryData):
         found = program.data.get(rule.id)
         if found is None:
             found = program.data[rule.id] = tuple(
-                Datum(name, function, datum_key(question, name), (rule.id, name) in self._moving)
+                Datum(name, function, datum_key(question, name), (rule.id, name) in self._moving,
+                      reads_of(rule.data[name]), {})
                 for name, function in self.book.data_of(rule, program.params)
             )
         return found
