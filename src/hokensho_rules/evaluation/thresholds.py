@@ -20,7 +20,7 @@ from ..law.schema import AnyOf, Compare, Condition, FactRef, OutcomeDataRef, Rul
 from .change_points import DATE_FACT, nodes
 
 __all__ = [
-    "DATE_KEYS", "EVENT_KEYS", "Thresholds", "around_ordinal", "date_thresholds", "flips", "pair_days", "reads_of", "steady",
+    "DATE_KEYS", "EVENT_KEYS", "Thresholds", "around_ordinal", "date_signature", "date_thresholds", "flips", "pair_days", "reads_of", "steady",
 ]
 
 _MAX = date.max.toordinal()
@@ -96,6 +96,19 @@ def flips(thresholds: Thresholds, before: int, day: int, fact: Mapping[str, Valu
                 if before < value + offset <= day:
                     return True
     return False
+
+
+def date_signature(thresholds: Thresholds, day: int, fact: Mapping[str, Value]) -> tuple[object, ...]:
+    """What the comparisons of the date in one stratum see on ``day``: its place among the
+    constants' flip days, and for each compared fact or datum the sign of ``day`` minus it
+    (None when absent). With the record otherwise the same, equal signatures mean equal
+    truth of every comparison of the date."""
+    days, pairs = thresholds
+    signs: list[object] = [bisect.bisect_right(days, day)]
+    for key, _ in pairs:
+        value = fact.get(key)
+        signs.append((day > value) - (day < value) if type(value) is int else None)
+    return tuple(signs)
 
 
 def reads_of(expr: object) -> tuple[str, ...]:

@@ -44,7 +44,8 @@ from .change_points import DATE_FACT, analysis_of
 from .evaluator import Evaluator, Stratum
 from .timeline_entries import Added, Datum, Entry, EntryData
 from .thresholds import (
-    DATE_KEYS, EVENT_KEYS, Thresholds, around_ordinal, date_thresholds, flips, pair_days, reads_of, steady,
+    DATE_KEYS, EVENT_KEYS, Thresholds, around_ordinal, date_signature, date_thresholds, flips, pair_days, reads_of,
+    steady,
 )
 
 __all__ = ["Run", "TimelineEvaluator", "timeline_evaluator"]
@@ -75,7 +76,7 @@ _new_run = tuple.__new__
 class _Program:
     """One epoch's compiled strata with their key functions and caches of entries."""
 
-    __slots__ = ("cache", "data", "everywhere", "keys", "params", "strata", "thresholds")
+    __slots__ = ("cache", "data", "everywhere", "keys", "moves", "params", "strata", "thresholds")
 
     def __init__(self, book: Evaluator, params: Params):
         self.params = params
@@ -89,6 +90,9 @@ class _Program:
             date_thresholds(s.rules, params) for s in self.strata
         )
         self.everywhere = date_thresholds(tuple(r for s in self.strata for r in s.rules), params)
+        # Per stratum: (the entry on an earlier day, the date's comparisons on a later one) → the
+        # entry then, for a record the same but for the date (no key computed).
+        self.moves: tuple[dict[tuple[Entry, tuple[object, ...]], Entry], ...] = tuple({} for _ in self.strata)
 
 
 class TimelineEvaluator(EntryData):
@@ -112,6 +116,7 @@ class TimelineEvaluator(EntryData):
         analysis = analysis_of(book.law)
         self._moving = analysis.moving
         self.reused = 0  # strata whose entry was reused from the point before (no key computed)
+        self.moved = 0  # strata whose entry was found from the point before's and the date (no key computed)
 
     def _program_on(self, day: int) -> _Program:
         found = self._epochs.get(day)
@@ -239,7 +244,14 @@ class TimelineEvaluator(EntryData):
                 answers.append(entry.answers)
                 derived.extend(old[1].derived)
                 continue
-            else:
+            moved: tuple[Entry, tuple[object, ...]] | None = None
+            found = None
+            if same and old is not None:
+                # Only comparisons of the date differ from ``previous``: the abstraction key here
+                # is that of the old entry with the date's comparisons of this day.
+                moved = (old[0], date_signature(program.thresholds[index], day, fact))
+                found = program.moves[index].get(moved)
+            if found is None:
                 key = key_of(fact)
                 found = cache.get(key)
                 if found is None:
@@ -250,7 +262,14 @@ class TimelineEvaluator(EntryData):
                     cache[key] = found
                 else:
                     self.cache_hits += 1
-                entry = found
+                if moved is not None:
+                    moves = program.moves[index]
+                    if len(moves) >= self.cache_size:
+                        moves.clear()
+                    moves[moved] = found
+            else:
+                self.moved += 1
+            entry = found
             read = tuple([fact.get(k) for k in entry.reads])
             added = entry.memo.get(read)
             if added is None:
@@ -262,7 +281,9 @@ class TimelineEvaluator(EntryData):
                 fact.update(added.values)
             if entry.moving:
                 self._moving_data(entry, fact, member_id, day)
-            same = same and old is not None and old[0] is entry and old[1].fixed == added.fixed
+            # Later strata see this one through its answers and non-moving data only.
+            same = same and old is not None and (old[0] is entry or old[0].answers == entry.answers) \
+                and old[1].fixed == added.fixed
             given.append((entry, added))
             answers.append(entry.answers)
             derived.extend(added.derived)
