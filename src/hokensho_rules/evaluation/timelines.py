@@ -193,13 +193,17 @@ class TimelineEvaluator(EntryData):
                 continue
             alike = len(answers) == len(previous)
             for index, part in enumerate(answers):
-                if alike and part is previous[index]:
-                    continue  # the same stratum's answers (an entry's, shared): nothing changed there
+                if alike and (part is previous[index] or part == previous[index]):
+                    continue  # the same stratum's answers: nothing changed there
                 for triple in part:
-                    held = current.get(triple[0])
-                    if held is not None and held[0] is not triple and held[0][1:] != triple[1:]:
-                        closed[triple[0]].append(_new_run(Run, (triple[0], held[1], day - 1, *held[0][1:])))
-                        current[triple[0]] = (triple, day)
+                    question = triple[0]
+                    held = current.get(question)
+                    if held is None:
+                        continue
+                    was = held[0]
+                    if was is not triple and (was[1] != triple[1] or was[2] != triple[2]):
+                        closed[question].append(_new_run(Run, (question, held[1], day - 1, was[1], was[2])))
+                        current[question] = (triple, day)
             previous = answers
         runs: list[Run] = []
         for question in self._order:
@@ -325,8 +329,7 @@ class TimelineEvaluator(EntryData):
                 deciding = None
             data = self._data(program, question, deciding) if deciding is not None else ()
             if deciding is not None:
-                reads.update(k for datum in data if not datum.moving for k in reads_of(deciding.data[datum.name])
-                             if k not in written)
+                reads.update(k for datum in data if not datum.moving for k in datum.reads if k not in written)
                 written.update(datum.key for datum in data)
             plans.append((question, answer_key(question), tuple(rules), deciding, data))
         return Entry(tuple(plans), tuple(sorted(reads)))

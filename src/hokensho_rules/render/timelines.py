@@ -20,9 +20,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "table": "表として保存するには to_arrow() / to_pandas()、CLI では --output を使ってください。",
     },
     "en": {
-        "header": "{members:,} members: how the answers change from {start} to {end} ({intervals:,} intervals)",
-        "question": "  ■ {title}: {changes:,} changes ({members:,} members)",
-        "errors": "{n:,} members could not be computed (conflicting or missing rules; fix and run again):",
+        "header": "Members {members:,}: how the answers change from {start} to {end} ({intervals:,} intervals)",
+        "question": "  ■ {title}: changes {changes:,} (members {members:,})",
+        "errors": "Members that could not be computed: {n:,} (conflicting or missing rules; fix them and run again):",
         "more": "  … {n:,} more",
         "table": "For the table use to_arrow() / to_pandas(), or --output on the command line.",
     },
