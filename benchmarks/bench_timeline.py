@@ -22,6 +22,9 @@ What each figure means:
   too, so the ratio compares like with like.
 - ``identical``: every member's rows of the batch equal ``Rulebook.timeline(m).to_rows()``
   (members the rules cannot decide on some day: the same error, kind and message).
+- ``--file N``: the CLI on an N-row CP932 CSV (``examples/membership_file.py``):
+  ``hokensho-rules timeline FILE --from … --to … -o timelines.parquet``, CPU time of the
+  child process per member (reading, validating, computing, writing) and wall time.
 - ``day-by-day sweep``: ``Rulebook.evaluate`` on every day for the first
   ``--sweep-members`` members (0: not run), against their timelines, and a check that
   every day agrees with the timeline's interval holding it.
@@ -33,12 +36,20 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from bench_evaluate import make_member
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+import membership_file  # noqa: E402 - the examples folder, put on the path just above
 
 from hokensho_rules import DecisionError, Member, Rulebook, Timeline, Timelines
 from hokensho_rules.evaluation.timelines import timeline_evaluator
@@ -113,6 +124,25 @@ def line(label: str, n: int, cpu: float, wall: float) -> str:
     return f"{label:<34}{n:>8,}{n / cpu:>12,.0f}{cpu / n * 1e6:>12,.0f}{wall:>10.2f}"
 
 
+def cli_figures(rows: int, start: date, end: date) -> None:
+    """The CLI on a generated file of ``rows`` members: CPU time of the child per member, wall time."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "members.csv", Path(folder) / "timelines.parquet"
+        membership_file.write(rows, str(source), encoding="cp932", headers="ja", dates="wareki")
+        command = Path(sys.executable).parent / "hokensho-rules"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        done = subprocess.run([str(command), "timeline", str(source), "--from", start.isoformat(), "--to", end.isoformat(),
+                               "-o", str(target)], capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        print()
+        print(f"CLI timeline, {rows:,}-row CP932 CSV → Parquet: {rows / cpu:,.0f} members/s per core, "
+              f"{cpu / rows * 1e6:,.0f} CPU µs/member, {wall:.1f} s wall, exit {done.returncode}; "
+              f"{done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ''}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=5000, help="members of the batched runs")
@@ -122,6 +152,7 @@ def main() -> None:
     parser.add_argument("--start", type=date.fromisoformat, default=date(2024, 10, 1))
     parser.add_argument("--end", type=date.fromisoformat, default=date(2031, 1, 1))
     parser.add_argument("--repeat", type=int, default=3, help="passes of the batch over the same members; the best is kept")
+    parser.add_argument("--file", type=int, default=0, help="rows of a CP932 CSV to run the CLI on (0: none)")
     args = parser.parse_args()
     start, end = args.start, args.end
 
@@ -162,6 +193,9 @@ def main() -> None:
     evaluator = timeline_evaluator(book)
     print(f"engine: {evaluator.engine_calls:,} stratum decisions, {evaluator.cache_hits:,} from the cache of cases, "
           f"{evaluator.reused:,} strata taken over from the point before")
+
+    if args.file:
+        cli_figures(args.file, start, end)
 
     if args.sweep_members:
         swept = list(members[: args.sweep_members])
