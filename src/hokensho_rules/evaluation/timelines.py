@@ -189,7 +189,7 @@ class TimelineEvaluator(EntryData):
         closed: dict[str, list[Run]] = {q: [] for q in current}
         for day in points[1:]:
             answers = decided[day]
-            if answers is previous:
+            if answers is previous or answers == previous:
                 continue
             alike = len(answers) == len(previous)
             for index, part in enumerate(answers):
@@ -298,7 +298,9 @@ class TimelineEvaluator(EntryData):
         date in any stratum flips since ``previous`` (same epoch and stretch): every stratum
         gives what it gave then (same keys, same inputs to its non-moving data), but for
         the data computed from the date, computed again stratum by stratum."""
-        fact = dict(previous[4])
+        # The point before's final fact is its own (a copy of its stretch's record) and is not
+        # read again once this point is decided: it becomes this point's, in place.
+        fact = previous[4]
         fact[DATE_FACT] = day
         given = previous[3]
         self.reused += len(given)
