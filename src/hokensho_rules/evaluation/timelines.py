@@ -274,15 +274,12 @@ class TimelineEvaluator(EntryData):
             else:
                 self.moved += 1
             entry = found
-            read = tuple([fact.get(k) for k in entry.reads])
-            added = entry.memo.get(read)
-            if added is None:
-                added = self._stratum_data(entry, fact, member_id, day)
-                if len(entry.memo) >= self.cache_size:
-                    entry.memo.clear()
-                entry.memo[read] = added
-            else:
+            if same and old is not None and entry is old[0]:
+                added = old[1]  # the same entry on the same inputs to its non-moving data
                 fact.update(added.values)
+            else:
+                read = tuple([fact.get(k) for k in entry.reads])
+                added = self._added(entry, read, fact, member_id, day)
             if entry.moving:
                 self._moving_data(entry, fact, member_id, day)
             # Later strata see this one through its answers and non-moving data only.
@@ -292,6 +289,19 @@ class TimelineEvaluator(EntryData):
             answers.append(entry.answers)
             derived.extend(added.derived)
         return tuple(answers), derived, given, fact, pair_days(program.everywhere, fact)
+
+    def _added(self, entry: Entry, read: tuple[Value | None, ...], fact: dict[str, Value], member_id: str, day: int
+               ) -> Added:
+        """What ``entry`` adds to ``fact`` (added) when its non-moving data read ``read``: from its memo, or computed."""
+        added = entry.memo.get(read)
+        if added is None:
+            added = self._stratum_data(entry, fact, member_id, day)
+            if len(entry.memo) >= self.cache_size:
+                entry.memo.clear()
+            entry.memo[read] = added
+        else:
+            fact.update(added.values)
+        return added
 
     def _calm(self, member_id: str, previous: _Point, day: int) -> tuple[list[_Given], dict[str, Value]]:
         """What each stratum gives on ``day``, and the final fact, when no comparison of the
