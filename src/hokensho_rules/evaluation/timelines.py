@@ -37,7 +37,7 @@ from ..facts.errors import DecisionError
 from ..facts.known import forget_later
 from ..facts.member import Member
 from ..facts.record import Value, answer_key, datum_key, to_record
-from ..law.conditions import Params
+from ..law.conditions import Params, all_conditions, referenced_keys
 from ..law.schema import Rule
 from .abstraction import KeyFunction, abstraction_key
 from .change_points import DATE_FACT, analysis_of
@@ -76,7 +76,7 @@ _new_run = tuple.__new__
 class _Program:
     """One epoch's compiled strata with their key functions and caches of entries."""
 
-    __slots__ = ("cache", "data", "everywhere", "keys", "moves", "params", "strata", "thresholds")
+    __slots__ = ("cache", "data", "everywhere", "keys", "moves", "params", "reads", "strata", "thresholds")
 
     def __init__(self, book: Evaluator, params: Params):
         self.params = params
@@ -88,6 +88,10 @@ class _Program:
         # facts and data it compares the date with.
         self.thresholds: tuple[Thresholds, ...] = tuple(
             date_thresholds(s.rules, params) for s in self.strata
+        )
+        # Per stratum: every flat key its conditions read (facts, earlier answers and data).
+        self.reads: tuple[frozenset[str], ...] = tuple(
+            frozenset(key for r in s.rules for c in all_conditions(r) for _, key in referenced_keys(c)) for s in self.strata
         )
         self.everywhere = date_thresholds(tuple(r for s in self.strata for r in s.rules), params)
         # Per stratum: (the entry on an earlier day, the date's comparisons on a later one) → the
@@ -157,11 +161,11 @@ class TimelineEvaluator(EntryData):
             day = heapq.heappop(pending)
             program = self._program_on(day)
             stretch = bisect.bisect_right(events, day)
-            # The strata of the last point decided can be reused if only the date differs.
-            previous = before if before is not None and before[0] < day and before[1] is program \
-                and before[2] == stretch else None
+            # The strata of the last point decided (same epoch) can be reused where only the date differs.
+            previous = before if before is not None and before[0] < day and before[1] is program else None
             derived: list[int]
-            if previous is not None and steady(program.everywhere[0], previous[5], previous[0], day):
+            if previous is not None and previous[2] == stretch \
+                    and steady(program.everywhere[0], previous[5], previous[0], day):
                 given, fact = self._calm(member.id, previous, day)
                 answers, compared, derived = previous[6], previous[5], []
             else:
@@ -169,9 +173,14 @@ class TimelineEvaluator(EntryData):
                 if record is None:
                     record = stretches[stretch] = dict(base)
                     forget_later(record, day)
+                changed: frozenset[str] = frozenset()
+                if previous is not None and previous[2] != stretch:
+                    # An event happened in between: the facts it changed (the rest of the record is the same).
+                    was = stretches[previous[2]]
+                    changed = frozenset(k for k in was.keys() | record.keys() if was.get(k) != record.get(k))
                 fact = dict(record)
                 fact[DATE_FACT] = day
-                answers, derived, given, fact, compared = self._decide(member.id, fact, day, program, previous)
+                answers, derived, given, fact, compared = self._decide(member.id, fact, day, program, previous, changed)
             decided[day] = answers
             before = (day, program, stretch, given, fact, compared, answers)
             for found in derived:
@@ -215,15 +224,16 @@ class TimelineEvaluator(EntryData):
 
     def _decide(
         self, member_id: str, fact: dict[str, Value], day: int, program: _Program,
-        previous: _Point | None,
+        previous: _Point | None, changed: frozenset[str] = frozenset(),
     ) -> tuple[_Answers, list[int], list[_Given], dict[str, Value], list[int]]:
         """((question, outcome, rule id) of every question answered, the day numbers its
         non-moving date data name, what each stratum gave, ``fact`` with every answer and datum added, the sorted values
         of the facts and data compared with the date) on ``day``.
 
-        ``previous`` is an earlier point of the same epoch and stretch (the record is the
-        same but for the date). A stratum's entry is reused from it when every earlier
-        stratum gave the same entry and non-moving data and no comparison of the date in
+        ``previous`` is an earlier point of the same epoch; ``changed`` the flat keys of the
+        record that differ from it (events in between), beside the date. A stratum's entry
+        is reused from it when none of the keys its conditions read changed, every earlier
+        stratum gave the same answers and non-moving data, and no comparison of the date in
         this stratum flips in between: its abstraction key is then the same (conditions
         never compare with moving data), so the engine would fire the same rules.
         """
@@ -236,21 +246,27 @@ class TimelineEvaluator(EntryData):
                 given.append(None)
                 continue
             old = previous[3][index] if previous is not None else None
-            if same and old is not None and previous is not None \
+            alike = same and old is not None and (not changed or changed.isdisjoint(program.reads[index]))
+            if alike and old is not None and previous is not None \
                     and not flips(program.thresholds[index], previous[0], day, fact):
                 entry = old[0]
                 self.reused += 1
-                # Same entry, same inputs to its non-moving data (facts, earlier non-moving data): same data.
-                fact.update(old[1].values)
+                if not changed or changed.isdisjoint(entry.reads):
+                    # Same entry, same inputs to its non-moving data (facts, earlier non-moving data): same data.
+                    added = old[1]
+                    fact.update(added.values)
+                else:
+                    added = self._added(entry, tuple([fact.get(k) for k in entry.reads]), fact, member_id, day)
                 if entry.moving:
                     self._moving_data(entry, fact, member_id, day)
-                given.append(old)
+                same = old[1].fixed == added.fixed
+                given.append((entry, added))
                 answers.append(entry.answers)
-                derived.extend(old[1].derived)
+                derived.extend(added.derived)
                 continue
             moved: tuple[Entry, tuple[object, ...]] | None = None
             found = None
-            if same and old is not None:
+            if alike and old is not None:
                 # Only comparisons of the date differ from ``previous``: the abstraction key here
                 # is that of the old entry with the date's comparisons of this day.
                 moved = (old[0], date_signature(program.thresholds[index], day, fact))
@@ -274,7 +290,7 @@ class TimelineEvaluator(EntryData):
             else:
                 self.moved += 1
             entry = found
-            if same and old is not None and entry is old[0]:
+            if alike and old is not None and entry is old[0] and (not changed or changed.isdisjoint(entry.reads)):
                 added = old[1]  # the same entry on the same inputs to its non-moving data
                 fact.update(added.values)
             else:
