@@ -1,4 +1,5 @@
-"""The commands about one member or a small file: ``explain``, ``timeline`` and ``compare``."""
+"""The commands about one member or a small file: ``explain``, ``timeline`` (one member, or a
+whole file as one table) and ``compare``."""
 
 from __future__ import annotations
 
