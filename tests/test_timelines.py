@@ -153,13 +153,16 @@ def test_bad_calls_name_what_was_wrong() -> None:
 
 
 def test_the_summary_reads_in_both_languages(conflicting_book: hr.Rulebook) -> None:
-    table = conflicting_book.timelines([lost_card("M1"), lost_card("M2"), hr.Member(id="M3", kind="insured",
-                                        enrolled_on=date(2020, 4, 1))], date(2024, 10, 1), date(2026, 1, 1))
+    members = [*(lost_card(f"M{i}") for i in range(7)), hr.Member(id="M9", kind="insured", enrolled_on=date(2020, 4, 1))]
+    table = conflicting_book.timelines(members, date(2024, 10, 1), date(2026, 1, 1))
     ja, en = table.render("ja"), table.render("en")
-    assert ja.startswith("加入者 1 人：令和6年10月1日から令和8年1月1日まで") and "計算できなかった加入者 2 人" in ja
+    assert ja.startswith("加入者 1 人：令和6年10月1日から令和8年1月1日まで") and "計算できなかった加入者 7 人" in ja
+    assert "■ この日に健康保険証を交付（再交付）できるか：変化 1 件（加入者 1 人）" in ja
+    assert "… ほか 2 人" in ja and "row 1 (member M0)" in ja  # the first 5 (a conflict has no Japanese wording)
     assert en.startswith("Members 1: how the answers change from 2024-10-01 to 2026-01-01")
-    assert "Members that could not be computed: 2" in en
-    assert "<table>" in table._repr_html_() and "M3" in table.html("en")
+    assert "Members that could not be computed: 7" in en and "… 2 more" in en and "row 1 (member M0)" in en
+    assert "<table>" in table._repr_html_() and "M9" in table.html("en") and "令和" in table.html("ja")
+    assert repr(table) == f"Timelines(2024-10-01..2026-01-01: 1 members, {len(table)} intervals, 7 errors)"
 
 
 MEMBERS_CSV = (
