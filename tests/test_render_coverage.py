@@ -18,9 +18,11 @@ pytest.importorskip("coverage")
 
 TESTS = Path(__file__).parent
 FLOOR = 90.0
-# The tests of the words, the HTML, the charts, the files written atomically, the impact of a change, and the rule reference (the law in words).
+# The tests of the words, the HTML, the charts, the files written atomically, the impact of a change, the rule
+# reference (the law in words), and a membership's timelines in words.
 SUITES = ("test_explanations.py", "test_render.py", "test_display.py", "test_charts.py", "test_atomic.py", "test_impact.py",
-          "test_docs.py::test_the_reference_gives_every_rule_index_id_parameter_and_question_a_target")
+          "test_docs.py::test_the_reference_gives_every_rule_index_id_parameter_and_question_a_target",
+          "test_timelines.py::test_the_summary_reads_in_both_languages")
 
 
 def test_render_modules_are_covered_by_their_tests(tmp_path: Path, report: list[str]) -> None:

@@ -28,7 +28,7 @@ Glossary (the words of the API):
 from .results.actions import Action
 from .membership.batch import Results, TableRows, WorkerDied, evaluate_all, evaluate_many
 from .render.atomic import OutputError
-from .rulebook.book import Rulebook, compare, impact, plan_mailing
+from .rulebook.book import Rulebook, compare, impact, plan_mailing, timelines
 from .membership.columns import SchemaError
 from .results.decisions import Explanation, NotApplied, Presentations, Verdict
 from .facts.errors import (
@@ -51,7 +51,7 @@ from .facts.member import (
 )
 from .evaluation.rows import ActionRow, Answer, MemberResult, RowError
 from .results.mailing import Envelope, LeftOut, Parcel
-from .render import ActionList, Comparison, Decision, Impact, MailingPlan, Timeline
+from .render import ActionList, Comparison, Decision, Impact, MailingPlan, Timeline, Timelines
 from .law.settings import ParameterError
 from .results.timeline import Change, Interval
 from .results.whatif import Difference
@@ -96,6 +96,7 @@ __all__ = [
     "Situation",
     "TableRows",
     "Timeline",
+    "Timelines",
     "Verdict",
     "WorkerDied",
     "as_known_on",
@@ -104,4 +105,5 @@ __all__ = [
     "evaluate_all",
     "evaluate_many",
     "plan_mailing",
+    "timelines",
 ]

@@ -1,4 +1,5 @@
-"""The commands about one member or a small file: ``explain``, ``timeline`` and ``compare``."""
+"""The commands about one member or a small file: ``explain``, ``timeline`` (one member, or a
+whole file as one table) and ``compare``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import click
 from ..evaluation.rows import RowError
 from ..facts.errors import DecisionError
 from ..render.words import Lang
-from ..rulebook.book import compare
+from ..membership.timeline_files import timeline_format, write_timelines
+from ..render import Timelines
+from ..results.timelines import collect_chunks
+from ..rulebook.book import Rulebook, compare
 from .io import find_member, members_of, show
 from .impact import run_impact
 from .options import DATE, EXIT_ROWS_FAILED, LANG, Failed, InputError, input_options, load_book, rulebook_options
@@ -43,28 +47,65 @@ def explain(source: str, member_id: str, on: date, lang: Lang, encoding: str | N
 
 @click.command()
 @click.argument("source", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--id", "member_id", required=True, help="The member's id.")
+@click.option("--id", "member_id", help="The member's id (default: every member of the file, as one table).")
 @click.option("--from", "start", type=DATE, required=True, help="First day (ISO or 令和).")
 @click.option("--to", "end", type=DATE, required=True, help="Last day (ISO or 令和), inclusive.")
-@click.option("--output", "-o", help="Write the intervals as rows (.csv or .jsonl) instead of text.")
+@click.option("--output", "-o", help="Write the intervals as rows instead of text: .csv or .jsonl; "
+              "without --id also .parquet ('-': CSV on stdout).")
 @LANG
 @input_options
 @rulebook_options
-def timeline(source: str, member_id: str, start: date, end: date, output: str | None, lang: Lang,
+def timeline(source: str, member_id: str | None, start: date, end: date, output: str | None, lang: Lang,
              encoding: str | None, input_format: str | None, packs: str | None, rules_root: Path | None) -> None:
     """How one member's answers change over a period: when, to what, and by which rule.
+    Without --id, every member of the file: one table of member, question, start, end,
+    days, outcome and rule, computed together (the engine decides each distinct case once).
 
     \b
-    Example:
+    Examples:
       hokensho-rules timeline members.csv --id M00042 --from 2024-10-01 --to 2031-01-01 --lang ja
+      hokensho-rules timeline members.csv --from 2024-10-01 --to 2031-01-01 -o timelines.parquet
     """
     book = load_book(packs, rules_root)
+    if member_id is None:
+        _membership_timelines(book, source, start, end, output, lang, encoding, input_format)
+        return
     member = find_member(source, member_id, input_format, encoding)
     try:
         result = book.timeline(member, start, end)
     except (DecisionError, ValueError) as error:
         raise Failed(str(error)) from None
     show(result, output, lang)
+
+
+def _membership_timelines(book: Rulebook, source: str, start: date, end: date, output: str | None, lang: Lang,
+                          encoding: str | None, input_format: str | None) -> None:
+    """Every member's timeline as one table (streamed to ``output``), or its summary as text."""
+    unreadable: list[RowError] = []
+    people = members_of(source, input_format, encoding, unreadable)
+    if output is None:
+        try:
+            table = book.timelines(people, start, end)
+        except ValueError as error:
+            raise Failed(str(error)) from None
+        click.echo(table.render(lang))
+        failed = list(table.errors)
+    else:
+        try:
+            timeline_format(output)
+        except ValueError as error:
+            raise InputError(str(error)) from None
+        try:
+            summary = write_timelines(collect_chunks(book, people, start, end, cls=Timelines), output, packs=book.packs)
+        except ValueError as error:
+            raise Failed(str(error)) from None
+        failed = summary.errors
+        click.echo(f"{summary.members} members, {summary.intervals} intervals written to {output}; "
+                   f"{len(failed) + len(unreadable)} members in error", err=True)
+        for row_error in failed[:5]:
+            click.echo(f"  {row_error.message(lang)}", err=True)
+    if failed or unreadable:
+        sys.exit(EXIT_ROWS_FAILED)
 
 
 @click.command(name="compare")

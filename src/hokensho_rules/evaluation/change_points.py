@@ -10,6 +10,7 @@ generated members.
 
 from __future__ import annotations
 
+import heapq
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -24,9 +25,7 @@ from ..law.schema import FactRef, OutcomeDataRef, Rule
 from .evaluator import Evaluator
 from .trace import Trace
 
-__all__ = ["change_points", "check_window", "rulebook_dates", "traces"]
-
-_DAY = timedelta(days=1)
+__all__ = ["analysis_of", "around", "change_points", "check_window", "dates_in", "nodes", "rulebook_dates", "traces"]
 
 
 # The fact that holds the evaluation date: the one input that moves from day to day.
@@ -37,7 +36,7 @@ _DAY = timedelta(days=1)
 # --- change points --------------------------------------------------------------------
 
 
-def _nodes(value: object) -> Iterator[object]:
+def nodes(value: object) -> Iterator[object]:
     """``value`` and everything inside it: sub-models, items and field values, depth first."""
     yield value
     children: list[object]
@@ -50,14 +49,15 @@ def _nodes(value: object) -> Iterator[object]:
     else:
         return
     for child in children:
-        yield from _nodes(child)
+        yield from nodes(child)
 
 
-def _dates_in(value: object) -> set[date]:
-    return {node for node in _nodes(value) if isinstance(node, date)}
+def dates_in(value: object) -> set[date]:
+    """Every date inside ``value`` (a Member, its documents, rules, parameters)."""
+    return {node for node in nodes(value) if isinstance(node, date)}
 
 
-def _around(day: date) -> set[date]:
+def around(day: date) -> set[date]:
     """A threshold and the day after it: ``< d``/``>= d`` flip on d, ``<= d``/``> d`` on d + 1."""
     return {day, day + _DAY} if day < date.max else {day}
 
@@ -84,7 +84,7 @@ def _reads(expr: object, moving_questions: set[tuple[str, str]]) -> bool:
     return any(
         (isinstance(node, FactRef) and node.fact == DATE_FACT)
         or (isinstance(node, OutcomeDataRef) and (node.outcome, node.data) in moving_questions)
-        for node in _nodes(expr)
+        for node in nodes(expr)
     )
 
 
@@ -96,7 +96,7 @@ def _unsupported(rules: Mapping[str, Rule], moving: frozenset[tuple[str, str]]) 
     """
     questions = {(rules[rule_id].question, datum) for rule_id, datum in moving}
     for rule in rules.values():
-        for node in _nodes(rule.when):
+        for node in nodes(rule.when):
             if isinstance(node, OutcomeDataRef) and (node.outcome, node.data) in questions:
                 return (
                     f"rule {rule.id} compares with {node.outcome}.{node.data}, which is computed from the "
@@ -110,6 +110,7 @@ class _Analysis:
     """What a timeline needs from a law, computed once per law."""
 
     named: frozenset[date]
+    named_days: frozenset[int]  # the day numbers of every named date and the day after it
     moving: frozenset[tuple[str, str]]
     unsupported: str | None
 
@@ -117,21 +118,24 @@ class _Analysis:
 _ANALYSES: weakref.WeakKeyDictionary[Law, _Analysis] = weakref.WeakKeyDictionary()
 
 
-def _analysis(law: Law) -> _Analysis:
+def analysis_of(law: Law) -> _Analysis:
+    """The dates ``law`` names, its data that move with the date, and why no timeline can be
+    computed under it (None if one can); computed once per law."""
     found = _ANALYSES.get(law)
     if found is None:
         # A rule's in_force may name a parameter: every value and ``since`` date of every
         # parameter is included, so the name resolves whichever value is in force.
-        named = _dates_in(tuple(law.parameters.values())) | _dates_in(tuple(law.rules.values()))
+        named = dates_in(tuple(law.parameters.values())) | dates_in(tuple(law.rules.values()))
         moving = _moving_data(law.rules)
-        found = _Analysis(frozenset(named), moving, _unsupported(law.rules, moving))
+        days = frozenset(d.toordinal() for found in named for d in around(found))
+        found = _Analysis(frozenset(named), days, moving, _unsupported(law.rules, moving))
         _ANALYSES[law] = found
     return found
 
 
 def rulebook_dates(evaluator: Evaluator) -> frozenset[date]:
     """Every date the law names: parameter values and ``since`` dates, dates written in rules."""
-    return _analysis(evaluator.law).named
+    return analysis_of(evaluator.law).named
 
 
 def _derived_dates(trace: Trace, moving: frozenset[tuple[str, str]]) -> set[date]:
@@ -140,7 +144,7 @@ def _derived_dates(trace: Trace, moving: frozenset[tuple[str, str]]) -> set[date
     for verdict in trace.verdicts.values():
         for datum, value in verdict.data.items():
             if isinstance(value, date) and (verdict.rule_id, datum) not in moving:
-                found |= _around(value)
+                found |= around(value)
     return found
 
 
@@ -160,19 +164,25 @@ def traces(evaluator: Evaluator, member: Member, start: date, end: date) -> dict
     """The member's trace on every change point in [start, end].
 
     Outcome data can name new change points, and the trace on those can name more,
-    so evaluation continues until no new point appears.
+    so evaluation continues until no new point appears. Points are evaluated earliest
+    first (a point found later is taken in its turn), so an error names the same day in
+    every run and in ``evaluation.timelines``.
     """
     check_window(member, start, end)
-    analysis = _analysis(evaluator.law)
+    analysis = analysis_of(evaluator.law)
     if analysis.unsupported is not None:
         raise ValueError(analysis.unsupported)
-    candidates = set().union(*(_around(d) for d in _dates_in(member) | analysis.named))
-    pending = {start} | {d for d in candidates if start <= d <= end}
+    candidates = set().union(*(around(d) for d in dates_in(member) | analysis.named))
+    pending = sorted({start} | {d for d in candidates if start <= d <= end})
+    queued = set(pending)
     decided: dict[date, Trace] = {}
     while pending:
-        day = pending.pop()
+        day = heapq.heappop(pending)
         trace = decided[day] = evaluator.trace(member, day)
-        pending |= {d for d in _derived_dates(trace, analysis.moving) if start <= d <= end} - decided.keys()
+        for found in sorted(_derived_dates(trace, analysis.moving)):
+            if start <= found <= end and found not in queued:
+                queued.add(found)
+                heapq.heappush(pending, found)
     return decided
 
 

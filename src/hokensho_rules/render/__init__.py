@@ -11,7 +11,8 @@ from .actions import ActionList
 from .verdicts import Decision  # the Decision whose verdicts and presentations show themselves
 from .mailing import MailingPlan
 from .timeline import Timeline
+from .timelines import Timelines
 from .impact import Impact
 from .whatif import Comparison
 
-__all__ = ["ActionList", "Comparison", "Decision", "Impact", "MailingPlan", "Timeline"]
+__all__ = ["ActionList", "Comparison", "Decision", "Impact", "MailingPlan", "Timeline", "Timelines"]

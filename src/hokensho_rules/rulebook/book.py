@@ -23,11 +23,12 @@ from ..law.conditions import Params
 from ..law.packs import Law, loaded_law
 from ..law.settings import Overrides
 from ..law.schema import Label, Parameter, Question, Rule, Source
-from ..render import ActionList, Comparison, Decision, Impact, MailingPlan, Timeline
+from ..render import ActionList, Comparison, Decision, Impact, MailingPlan, Timeline, Timelines
 from ..results import impact as impact_
 from ..results.timeline import build_timeline
+from ..results.timelines import collect as collect_timelines
 
-__all__ = ["Rulebook", "compare", "impact", "loaded_rulebook", "plan_mailing"]
+__all__ = ["Rulebook", "compare", "impact", "loaded_rulebook", "plan_mailing", "timelines"]
 
 
 @functools.lru_cache(maxsize=8)
@@ -172,6 +173,28 @@ class Rulebook(Evaluator):
         ``start`` is after ``end``.
         """
         return build_timeline(self, member, start, end, cls=Timeline)
+
+    def timelines(self, members: Iterable[Member], start: date, end: date) -> Timelines:
+        """Every member's timeline from ``start`` to ``end`` as one table (:class:`~hokensho_rules.Timelines`):
+        one row per member, question and interval (member_id, question, start, end, days,
+        outcome, rule_id), exactly the intervals of :meth:`timeline` for each member.
+
+        Computed together: the engine decides each distinct case once for the whole
+        membership, so it is many times faster than calling :meth:`timeline` per member.
+        A member whose timeline cannot be computed (a conflict or gap on some day) is a
+        row of ``errors``, not a failed call. TypeError for anything not a Member or a
+        date, ValueError for a member id given twice or ``start`` after ``end``.
+        """
+        return collect_timelines(self, members, start, end, cls=Timelines)
+
+
+def timelines(members: Iterable[Member], start: date, end: date, rulebook: Rulebook | None = None) -> Timelines:
+    """Every member's timeline from ``start`` to ``end`` as one table; see :meth:`Rulebook.timelines`.
+    ``rulebook`` defaults to ``Rulebook.load()``."""
+    if rulebook is not None and not isinstance(rulebook, Evaluator):
+        raise TypeError(f"rulebook must be a hokensho_rules.Rulebook, got {type(rulebook).__name__}")
+    book = rulebook if rulebook is not None else Rulebook.load()
+    return book.timelines(members, start, end)
 
 
 def compare(
