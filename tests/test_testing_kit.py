@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -321,6 +321,8 @@ def test_the_example_downstream_suite_passes(tmp_path: Path) -> None:
 
 def test_the_example_suite_catches_a_system_that_forgets_the_loss_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(DOWNSTREAM))
+    for name in ("my_system", "test_my_system"):  # the shipped example's files, not a module of that name met before
+        monkeypatch.delitem(sys.modules, name, raising=False)
     import my_system  # type: ignore[import-not-found]
     import test_my_system  # type: ignore[import-not-found]
 
@@ -331,11 +333,21 @@ def test_the_example_suite_catches_a_system_that_forgets_the_loss_date(monkeypat
         return None if found is None or honest(member) is None else found
 
     monkeypatch.setattr(my_system, "certificate_validity", forgetful)
-    # About one member in nine shows the bug: the suite's own 40 random examples miss it
-    # now and then, so run its test body on 300 examples, the same ones every time.
     body = test_my_system.test_we_print_the_validity_the_rules_give.hypothesis.inner_test
-    # A loaded machine must not turn this into a health-check failure: only the bug's AssertionError counts.
-    thorough = settings(max_examples=300, derandomize=True, database=None, deadline=None, report_multiple_bugs=False,
-                        suppress_health_check=list(HealthCheck))
-    with pytest.raises(AssertionError):
-        thorough(given(members(certificate=True), evaluation_dates(BOOK, start=date(2024, 12, 1)))(body))()
+
+    def caught(case: tuple[hr.Member, date]) -> bool:
+        try:
+            body(*case)
+        except AssertionError:
+            return True
+        return False
+
+    # The kit's generated members and days hold a member the suite's test fails on (about one
+    # in nine shows the bug; its own 40 random examples miss it now and then): searched for,
+    # the same examples every time, on a loaded machine too.
+    thorough = settings(max_examples=2_000, derandomize=True, database=None, deadline=None,
+                        suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    member, on = find(st.tuples(members(certificate=True), evaluation_dates(BOOK, start=date(2024, 12, 1))), caught,
+                      settings=thorough)
+    monkeypatch.setattr(my_system, "certificate_validity", honest)
+    body(member, on)  # the honest system passes on that very member
