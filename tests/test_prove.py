@@ -318,3 +318,25 @@ def test_a_failure_is_json_ready_and_its_witness_is_a_valid_member(rules_copy: P
 def test_bad_arguments_are_clear_errors() -> None:
     with pytest.raises(ValueError, match="max_failures must be at least 1"):
         prove(hr.Rulebook.load(["seed"]), max_failures=0)
+
+
+def test_two_standing_rules_giving_a_datum_differently_are_a_conflict_unless_the_question_combines_it(
+    rules_copy: Path,
+) -> None:
+    # The card's certificate and the card body can both be in their grace: B-4 and B-9.grace
+    # then stand together, each with its own end; the question declares the earliest wins.
+    questions = rules_copy / "seed" / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    declared = "en: grace period ends on, concurring: earliest}"
+    assert declared in text
+    questions.write_text(text.replace(declared, "en: grace period ends on}"), encoding="utf-8")
+    packs = ["seed", "b4_card_grace_period", "b9_card_body_expiry"]
+    book = hr.Rulebook.load(packs, root=rules_copy)
+    failures = only_failure(prove(book), "my_number_card.usable")
+    failure = next(f for f in failures if set(f.rule_ids) == {"B-4", "B-9.grace"})
+    assert failure.kind == "conflict" and failure.confirmed and dict(failure.outcomes) == {"yes": ("B-4", "B-9.grace")}
+    _assert_raised(book, failure)
+    member, situation, on = failure.witness()
+    combined = hr.Rulebook.load(packs).evaluate(member, on, situation=situation)["my_number_card.usable"]
+    assert combined.outcome == "yes" and {combined.rule_id, *(r.id for r in combined.concurring)} == {"B-4", "B-9.grace"}
+    assert prove(hr.Rulebook.load(packs))["my_number_card.usable"].proved

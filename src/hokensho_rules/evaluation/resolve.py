@@ -14,6 +14,12 @@ The semantics, in the spirit of Catala's default calculus:
 * A ``fallback`` rule stands only when no other rule stands.
 * What stands must agree: two outcomes are a :class:`~hokensho_rules.ConflictError`,
   none is a :class:`~hokensho_rules.GapError`.
+* They must agree on the data too (:func:`agreed_data`). Rules that concur on an
+  outcome for different reasons may date it differently (a card lost in March and
+  expired in December stopped in March): a datum whose question declares
+  ``concurring: earliest`` (or ``latest``) carries the earliest (latest) value a
+  standing rule gives; any other datum that standing rules give differently, or that
+  one gives and another does not, is a ConflictError, never the first rule's value.
 
 The deciding rule is the first standing rule in rulebook order; the others that stand
 concur. A rule is reported as overridden only when a standing rule set it aside.
@@ -22,14 +28,17 @@ concur. A rule is reported as overridden only when a standing rule set it aside.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal, TypeVar
 
 from ..facts.errors import ConflictError, GapError
 from ..law.schema import Rule
 
-__all__ = ["Resolution", "resolve", "standing_rules"]
+__all__ = ["Resolution", "agreed_data", "resolve", "standing_rules"]
+
+V = TypeVar("V", bound=date | str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +95,40 @@ def resolve(question: str, fired: Sequence[Rule], *, member_id: str, on: date) -
     # Set aside: the rules that would have answered otherwise (X-1, X-23); one that agrees changed nothing.
     differing = tuple(r for r in overridden if r.outcome not in outcomes)
     return Resolution(deciding=standing[0], concurring=tuple(standing[1:]), overridden=differing)
+
+
+def agreed_data(
+    question: str,
+    given: Sequence[tuple[Rule, Mapping[str, V]]],
+    combine: Mapping[str, Literal["earliest", "latest"] | None],
+    *,
+    member_id: str,
+    on: date,
+) -> dict[str, V]:
+    """The answer's data from each standing rule's (the deciding rule first); ConflictError if they differ.
+
+    ``combine`` is the question's ``concurring`` per datum (module docstring).
+    """
+    if len(given) == 1:
+        return dict(given[0][1])
+    data: dict[str, V] = {}
+    for key in dict.fromkeys(k for _, values in given for k in values):
+        values = [(rule, found[key]) for rule, found in given if key in found]
+        way = combine.get(key)
+        if way is not None:
+            data[key] = (min if way == "earliest" else max)(value for _, value in values)
+        elif len(values) == len(given) and len({value for _, value in values}) == 1:
+            data[key] = values[0][1]
+        else:
+            raise ConflictError(
+                member_id, question, on, tuple(rule.id for rule, _ in given),
+                f"rules agree on {given[0][0].outcome!r} but not on its {key!r}: "
+                + "; ".join(f"{rule.id} says {_shown(found.get(key))}" for rule, found in given),
+            )
+    return data
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "nothing"
+    return value.isoformat() if isinstance(value, date) else str(value)
