@@ -105,10 +105,10 @@ def python_decision(
         for question in stratum:
             applicable = [r for r in book.rules.values() if r.question == question and first_failing(r, fact, params) is None]
             resolution = resolve(question, applicable, member_id=member.id, on=on)
-            rule = resolution.deciding
-            data = _agreed(book, question, (rule, *resolution.concurring), fact, params, member.id, on)
+            rule, data = _agreed(book, question, resolution.grounds, fact, params, member.id, on)
             values[question] = data
-            found[question] = (rule.outcome, rule.id, tuple(r.id for r in resolution.concurring),
+            others = tuple(r.id for r in (resolution.deciding, *resolution.concurring) if r is not rule)
+            found[question] = (rule.outcome, rule.id, others,
                                tuple(r.id for r in resolution.overridden), tuple(sorted((k, str(x)) for k, x in data.items())))
         for question in stratum:
             fact[answer_key(question)] = str(found[question][0])
@@ -119,20 +119,24 @@ def python_decision(
 
 def _agreed(
     book: hr.Rulebook, question: str, standing: tuple[Rule, ...], fact: dict[str, Any], params: Any, member_id: str, on: date
-) -> dict[str, date | str]:
-    """The data every standing rule gives alike, or their earliest/latest where the question says so."""
+) -> tuple[Rule, dict[str, date | str]]:
+    """The rule whose reason it states and the data every ground gives alike, or their
+    earliest/latest where the question says so."""
     given = [{k: v for k, e in r.data.items() if (v := evaluate_expr(e, fact, params)) is not None} for r in standing]
     data: dict[str, date | str] = {}
+    rule = standing[0]
     for key in sorted({k for values in given for k in values}):
         values = [g[key] for g in given if key in g]
         way = book.law.concurring[question].get(key)
         if way is not None:
             data[key] = min(values) if way == "earliest" else max(values)  # type: ignore[type-var]
+            if given[0].get(key) != data[key]:
+                rule = next(r for r, g in zip(standing, given) if g.get(key) == data[key])
         elif len(values) == len(given) and len(set(values)) == 1:
             data[key] = values[0]
         else:
             raise hr.ConflictError(member_id, question, on, tuple(r.id for r in standing), f"{key} differs")
-    return data
+    return rule, data
 
 
 def _end(call: Callable[[], Any], *, engine_errors: bool) -> tuple[str, Any]:

@@ -147,10 +147,11 @@ class Evaluator:
         self, question: str, fired: list[Rule], record: Mapping[str, Value], params: Params, member_id: str, on: date
     ) -> Verdict:
         resolution = self.resolution(question, fired, member_id, on)
-        rule = resolution.deciding
-        given = [(r, self._data(r, record, params, member_id, on)) for r in (rule, *resolution.concurring)]
-        data = agreed_data(question, given, self.law.concurring[question], member_id=member_id, on=on)
-        return Verdict(question, rule.outcome, data, rule, resolution.concurring, resolution.overridden)
+        given = [(r, self._data(r, record, params, member_id, on)) for r in resolution.grounds]
+        rule, data = agreed_data(question, given, self.law.concurring[question], member_id=member_id, on=on)
+        concurring = resolution.concurring if rule is resolution.deciding else tuple(
+            r for r in (resolution.deciding, *resolution.concurring) if r is not rule)
+        return Verdict(question, rule.outcome, data, rule, concurring, resolution.overridden)
 
     def _data(self, rule: Rule, record: Mapping[str, Value], params: Params, member_id: str, on: date) -> dict[str, date | str]:
         try:

@@ -59,14 +59,15 @@ class _Plan(NamedTuple):
     rule: Rule
     # (datum, its compiled expression, its flat key); empty when the rule gives no data.
     data: tuple[tuple[str, Compiled, str], ...]
-    # The rules that stood with it, when any of them gives data: their data must agree with its own.
+    # The other grounds (``resolve.Resolution.grounds``), when any of them gives data: their data
+    # must agree with its own, or combine as the question says.
     concurring: tuple[tuple[Rule, tuple[tuple[str, Compiled, str], ...]], ...]
     # The packed answer when the rule gives no data: the same tuple for every member.
     packed: tuple[str, str, str, tuple[tuple[str, int | str], ...]]
     # The flat keys the data read (its rule's and the concurring ones'), and the packed data already
     # computed per their values (the expressions are pure functions of those values under the epoch's parameters).
     reads: tuple[str, ...]
-    memo: dict[tuple[Value | None, ...], tuple[tuple[str, int | str], ...]]
+    memo: dict[tuple[Value | None, ...], tuple[str, tuple[tuple[str, int | str], ...]]]
 
 
 # Per question of a stratum: its plan, or (None, the rules that fired) when they conflict or leave a gap.
@@ -86,13 +87,13 @@ class _Program:
 
     def plan(self, question: str, resolution: Resolution) -> _Plan:
         rule = resolution.deciding
-        key = (rule.id, *(r.id for r in resolution.concurring))
+        key = tuple(r.id for r in resolution.grounds)
         found = self.plans.get(key)
         if found is None:
             data = self._compiled(question, rule)
-            others = tuple((r, self._compiled(question, r)) for r in resolution.concurring)
+            others = tuple((r, self._compiled(question, r)) for r in resolution.grounds[1:])
             concurring = others if data or any(d for _, d in others) else ()
-            exprs = [e for r in (rule, *resolution.concurring) for e in r.data.values()]
+            exprs = [e for r in resolution.grounds for e in r.data.values()]
             found = self.plans[key] = _Plan(
                 question, answer_key(question), rule.outcome, rule, data, concurring,
                 (question, rule.outcome, rule.id, ()), tuple(sorted({k for e in exprs for k in _expr_reads(e)})), {},
@@ -196,17 +197,19 @@ class OutcomeEvaluator:
                     continue
                 # A flag reads as unknown in an expression (and True == 1 as a key): keyed as None.
                 inputs = tuple([None if (v := fact.get(k)) is True or v is False else v for k in plan.reads])
-                data = plan.memo.get(inputs)
-                if data is None:
-                    data = tuple((datum, value.toordinal() if isinstance(value, date) else value)
-                                 for datum, value in self._agreed(plan, fact, member_id, on).items())
+                found = plan.memo.get(inputs)
+                if found is None:
+                    rule, values = self._agreed(plan, fact, member_id, on)
+                    found = rule.id, tuple((datum, value.toordinal() if isinstance(value, date) else value)
+                                           for datum, value in values.items())
                     if len(plan.memo) >= MEMO_SIZE:
                         plan.memo.clear()  # bounded; dropping the oldest one by one would cost a scan each
-                    plan.memo[inputs] = data
+                    plan.memo[inputs] = found
+                rule_id, data = found
                 fact[plan.answer_key] = plan.outcome
                 for datum, value in data:
                     fact[datum_key(question, datum)] = value
-                slots[order[question]] = (question, plan.outcome, plan.rule.id, data)
+                slots[order[question]] = (question, plan.outcome, rule_id, data)
         return tuple(filter(None, slots))
 
     def _resolution(self, question: str, fired: list[Rule], member_id: str, on: date) -> Resolution | None:
@@ -225,10 +228,12 @@ class OutcomeEvaluator:
             entry.append((question, plan, tuple(rules)))
         return tuple(entry)
 
-    def _agreed(self, plan: _Plan, fact: Mapping[str, Value], member_id: str, on: date) -> dict[str, date | str]:
+    def _agreed(
+        self, plan: _Plan, fact: Mapping[str, Value], member_id: str, on: date
+    ) -> tuple[Rule, dict[str, date | str]]:
         own = self._data(plan.question, plan.rule, plan.data, fact, member_id, on)
         if not plan.concurring:
-            return own
+            return plan.rule, own
         given = [(plan.rule, own), *((r, self._data(plan.question, r, d, fact, member_id, on)) for r, d in plan.concurring)]
         return agreed_data(plan.question, given, self.book.law.concurring[plan.question], member_id=member_id, on=on)
 

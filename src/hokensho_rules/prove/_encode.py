@@ -181,6 +181,7 @@ class Encoding:
         self.definitions: list[Z] = []
         self.fired: dict[str, Z] = {}
         self.standing: dict[str, Z] = {}
+        self.ground: dict[str, Z] = {}
         self.answer: dict[str, dict[str, Z]] = {}
         self.asked: dict[str, Z] = {}
         self._data: dict[tuple[str, str], Val] = {}
@@ -208,7 +209,7 @@ class Encoding:
         return z3.And(self.asked[question], z3.Or(z3.Not(self.ok(question)), *self._disagreements(question)))
 
     def _disagreements(self, question: str) -> list[Z]:
-        """Per pair of rules of one outcome and datum not combined: both stand and give it differently."""
+        """Per pair of rules of one outcome and datum not combined: both are grounds and give it differently."""
         combine = self.book.law.concurring[question]
         terms = []
         for first, second in itertools.combinations(self.rules_of(question), 2):
@@ -219,7 +220,7 @@ class Encoding:
                     continue
                 one, other = (self.expr(r.data[key]) if key in r.data else _NOTHING for r in (first, second))
                 same = z3.And(one.known == other.known, z3.Implies(one.known, one.value == other.value))
-                terms.append(z3.And(self.standing[first.id], self.standing[second.id], z3.Not(same)))
+                terms.append(z3.And(self.ground[first.id], self.ground[second.id], z3.Not(same)))
         return terms
 
     # --- questions and rules -------------------------------------------------------
@@ -236,6 +237,14 @@ class Encoding:
         for rule in rules:
             self.standing[rule.id] = z3.Bool(f"stands {rule.id}")
             self.definitions.append(self.standing[rule.id] == stands[rule.id])
+        # The grounds (``Resolution.grounds``): standing rules none of whose exceptions fired, or
+        # every standing rule when each has one.
+        opposed = {r.id: z3.Or([self.fired[e.id] for e in rules if r.id in e.overrides]) for r in rules}
+        unopposed = {r.id: z3.And(self.standing[r.id], z3.Not(opposed[r.id])) for r in rules}
+        anyone = z3.Or(list(unopposed.values()))
+        for rule in rules:
+            self.ground[rule.id] = z3.Bool(f"ground {rule.id}")
+            self.definitions.append(self.ground[rule.id] == z3.Or(unopposed[rule.id], z3.And(self.standing[rule.id], z3.Not(anyone))))
         outcomes = self.book.questions[question].outcomes
         self.answer[question] = {}
         for outcome in outcomes:
@@ -245,12 +254,12 @@ class Encoding:
             self.answer[question][outcome] = answered
 
     def datum(self, question: str, key: str) -> Val:
-        """A datum of a question's answer: that of the deciding (first standing) rule, or the
-        earliest (latest) any standing rule gives where the question so combines it."""
+        """A datum of a question's answer: that of the first ground (which every ground gives
+        alike), or the earliest (latest) any ground gives where the question so combines it."""
         found = self._data.get((question, key))
         if found is not None:
             return found
-        chain = [(self.standing[r.id], self.expr(r.data[key]) if key in r.data else _NOTHING) for r in self.rules_of(question)]
+        chain = [(self.ground[r.id], self.expr(r.data[key]) if key in r.data else _NOTHING) for r in self.rules_of(question)]
         kinds = {v.kind for _, v in chain if not z3.is_false(v.known)}
         if len(kinds) > 1:
             raise ProofError(f"{question}.{key} is a date for some rules and a text for others")
