@@ -36,6 +36,7 @@ from hokensho_rules.facts.record import datum_key, encode, to_record, answer_key
 from hokensho_rules.law.conditions import first_failing
 from hokensho_rules.law.expressions import evaluate_expr
 from hokensho_rules.evaluation.resolve import resolve
+from hokensho_rules.law.schema import Rule
 
 # How many cases each target ran, and how each ended (for the benchmark's report).
 CASES: Counter[str] = Counter()
@@ -96,6 +97,7 @@ def python_decision(
     params = book.params_on(on)
     fact = to_record(member, on, situation)
     found: dict[str, tuple[object, ...]] = {}
+    values: dict[str, dict[str, date | str]] = {}
     for stratum in book.strata:
         requires = book.questions[stratum[0]].requires
         if requires is not None and requires not in fact:
@@ -103,18 +105,38 @@ def python_decision(
         for question in stratum:
             applicable = [r for r in book.rules.values() if r.question == question and first_failing(r, fact, params) is None]
             resolution = resolve(question, applicable, member_id=member.id, on=on)
-            rule = resolution.deciding
-            data = {k: v for k, e in rule.data.items() if (v := evaluate_expr(e, fact, params)) is not None}
-            found[question] = (rule.outcome, rule.id, tuple(r.id for r in resolution.concurring),
+            rule, data = _agreed(book, question, resolution.grounds, fact, params, member.id, on)
+            values[question] = data
+            others = tuple(r.id for r in (resolution.deciding, *resolution.concurring) if r is not rule)
+            found[question] = (rule.outcome, rule.id, others,
                                tuple(r.id for r in resolution.overridden), tuple(sorted((k, str(x)) for k, x in data.items())))
         for question in stratum:
             fact[answer_key(question)] = str(found[question][0])
-            rule = book.rules[str(found[question][1])]
-            for datum, expr in rule.data.items():
-                value = evaluate_expr(expr, fact, book.params_on(on))
-                if value is not None:
-                    fact[datum_key(question, datum)] = encode(value)
+            for datum, value in values[question].items():
+                fact[datum_key(question, datum)] = encode(value)
     return {q: found[q] for q in book.questions if q in found}
+
+
+def _agreed(
+    book: hr.Rulebook, question: str, standing: tuple[Rule, ...], fact: dict[str, Any], params: Any, member_id: str, on: date
+) -> tuple[Rule, dict[str, date | str]]:
+    """The rule whose reason it states and the data every ground gives alike, or their
+    earliest/latest where the question says so."""
+    given = [{k: v for k, e in r.data.items() if (v := evaluate_expr(e, fact, params)) is not None} for r in standing]
+    data: dict[str, date | str] = {}
+    rule = standing[0]
+    for key in sorted({k for values in given for k in values}):
+        values = [g[key] for g in given if key in g]
+        way = book.law.concurring[question].get(key)
+        if way is not None:
+            data[key] = min(values) if way == "earliest" else max(values)  # type: ignore[type-var]
+            if given[0].get(key) != data[key]:
+                rule = next(r for r, g in zip(standing, given) if g.get(key) == data[key])
+        elif len(values) == len(given) and len(set(values)) == 1:
+            data[key] = values[0]
+        else:
+            raise hr.ConflictError(member_id, question, on, tuple(r.id for r in standing), f"{key} differs")
+    return rule, data
 
 
 def _end(call: Callable[[], Any], *, engine_errors: bool) -> tuple[str, Any]:

@@ -318,3 +318,27 @@ def test_a_failure_is_json_ready_and_its_witness_is_a_valid_member(rules_copy: P
 def test_bad_arguments_are_clear_errors() -> None:
     with pytest.raises(ValueError, match="max_failures must be at least 1"):
         prove(hr.Rulebook.load(["seed"]), max_failures=0)
+
+
+def test_two_standing_rules_giving_a_datum_differently_are_a_conflict_unless_the_question_combines_it(
+    rules_copy: Path,
+) -> None:
+    # A paper card that stops for two reasons (expired, lost, returned, ...) stopped on the first
+    # of the two days: the question declares the earliest wins. Without that, the prover finds
+    # two such reasons giving different days, and evaluate raises on its witness.
+    questions = rules_copy / "seed" / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    declared = "en: a replacement was due by, concurring: earliest}"
+    assert declared in text
+    questions.write_text(text.replace(declared, "en: a replacement was due by}"), encoding="utf-8")
+    packs = ["seed", "b1_paper_card_expiry"]
+    book = hr.Rulebook.load(packs, root=rules_copy)
+    failure = only_failure(prove(book), "paper_card.usable")[0]
+    # One outcome, two grounds giving different days: a conflict of data, confirmed by evaluate.
+    assert failure.kind == "conflict" and failure.confirmed and list(failure.outcomes) == ["no"]
+    assert len(failure.outcomes["no"]) >= 2
+    _assert_raised(book, failure)
+    member, situation, on = failure.witness()
+    combined = hr.Rulebook.load(packs).evaluate(member, on, situation=situation)["paper_card.usable"]
+    assert combined.outcome == "no" and combined.rule_id in failure.rule_ids
+    assert prove(hr.Rulebook.load(packs))["paper_card.usable"].proved

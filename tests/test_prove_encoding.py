@@ -225,7 +225,8 @@ def _assert_stands_as_resolve(question: str, rules: list[Rule]) -> int:
         except hr.GapError:
             expected = []
         else:
-            expected = [r.id for r in (resolution.deciding, *resolution.concurring)]
+            named = {r.id for r in (resolution.deciding, *resolution.concurring)}
+            expected = [r.id for r in fired if r.id in named]  # in rulebook order (the deciding rule is a ground)
         assert [r.id for r in rules if value[f"stands {r.id}"]] == expected, (question, fired)
     return 1 << len(rules)
 

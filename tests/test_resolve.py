@@ -8,11 +8,12 @@ by tests/test_invariants.py.)
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 import pytest
 
 import hokensho_rules as hr
-from hokensho_rules.evaluation.resolve import resolve
+from hokensho_rules.evaluation.resolve import agreed_data, resolve
 from hokensho_rules.law.schema import Rule
 
 ON = date(2025, 1, 1)
@@ -83,3 +84,45 @@ def test_nothing_fired_or_everything_set_aside_is_a_gap() -> None:
     with pytest.raises(hr.GapError, match="member M1, question q.test, on 2025-01-01: no rule gives an answer"):
         decide()
 
+
+
+# --- the data of concurring rules (agreed_data) ------------------------------------------
+
+def _given(*data: dict[str, date]) -> list[tuple[Rule, dict[str, date]]]:
+    return [(rule(f"A-{i}", "no"), values) for i, values in enumerate(data)]
+
+
+def test_concurring_rules_giving_the_same_data_agree() -> None:
+    given = _given({"since": date(2025, 3, 1)}, {"since": date(2025, 3, 1)})
+    assert agreed_data("q.x", given, {"since": None}, member_id="M1", on=date(2026, 1, 1)) == (given[0][0], {"since": date(2025, 3, 1)})
+
+
+@pytest.mark.parametrize("way, expected", [("earliest", date(2025, 3, 1)), ("latest", date(2025, 12, 1))])
+def test_a_combined_datum_is_the_earliest_or_latest_any_concurring_rule_gives(way: str, expected: date) -> None:
+    given = _given({"since": date(2025, 12, 1)}, {}, {"since": date(2025, 3, 1)})
+    combine: dict[str, Literal["earliest", "latest"] | None] = {"since": "earliest" if way == "earliest" else "latest"}
+    rule, data = agreed_data("q.x", given, combine, member_id="M1", on=date(2026, 1, 1))
+    assert data == {"since": expected}
+    assert rule is next(r for r, values in given if values.get("since") == expected)  # named by the reason whose day it is
+
+
+@pytest.mark.parametrize("second", [{"since": date(2025, 3, 2)}, {}])
+def test_concurring_rules_giving_a_datum_differently_or_not_at_all_are_a_conflict(second: dict[str, date]) -> None:
+    given = _given({"since": date(2025, 3, 1)}, second)
+    with pytest.raises(hr.ConflictError) as caught:
+        agreed_data("q.x", given, {"since": None}, member_id="M1", on=date(2026, 1, 1))
+    assert caught.value.rule_ids == ("A-0", "A-1")
+    assert "not on its 'since'" in str(caught.value) and "2025-03-01" in str(caught.value)
+
+
+def test_a_standing_rule_whose_exception_fired_concurs_but_is_not_a_ground() -> None:
+    # A (no) is an exception to B (yes), B to C (no): all fire, A and C stand; B fired
+    # against C, so C's dates are not the answer's while A's reason holds unopposed.
+    resolution = resolve("q.test", [rule("A-1", "no", "B-1"), rule("B-1", "yes", "C-1"), rule("C-1", "no")], member_id="M1", on=ON)
+    assert [r.id for r in resolution.grounds] == ["A-1"] and resolution.deciding.id == "A-1"
+    assert [r.id for r in resolution.concurring] == ["C-1"]
+
+
+def test_when_every_standing_rule_is_opposed_all_are_grounds() -> None:
+    resolution = resolve("q.test", [rule("A-1", "no"), rule("B-1", "yes", "A-1", fallback=True)], member_id="M1", on=ON)
+    assert [r.id for r in resolution.grounds] == [r.id for r in (resolution.deciding, *resolution.concurring)]

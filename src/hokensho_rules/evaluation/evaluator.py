@@ -24,7 +24,7 @@ from ..law.conditions import Params, all_conditions, referenced_keys
 from ..law.expressions import Compiled, compile_expr
 from ..law.packs import Law
 from ..law.schema import Rule
-from .resolve import Resolution, resolve
+from .resolve import Resolution, agreed_data, resolve
 from .trace import Trace, Verdict
 
 __all__ = ["Evaluator", "Stratum"]
@@ -147,10 +147,15 @@ class Evaluator:
         self, question: str, fired: list[Rule], record: Mapping[str, Value], params: Params, member_id: str, on: date
     ) -> Verdict:
         resolution = self.resolution(question, fired, member_id, on)
-        rule = resolution.deciding
+        given = [(r, self._data(r, record, params, member_id, on)) for r in resolution.grounds]
+        rule, data = agreed_data(question, given, self.law.concurring[question], member_id=member_id, on=on)
+        concurring = resolution.concurring if rule is resolution.deciding else tuple(
+            r for r in (resolution.deciding, *resolution.concurring) if r is not rule)
+        return Verdict(question, rule.outcome, data, rule, concurring, resolution.overridden)
+
+    def _data(self, rule: Rule, record: Mapping[str, Value], params: Params, member_id: str, on: date) -> dict[str, date | str]:
         try:
-            data = {k: v for k, compiled in self.data_of(rule, params) if (v := compiled(record)) is not None}
+            return {k: v for k, compiled in self.data_of(rule, params) if (v := compiled(record)) is not None}
         except (ValueError, OverflowError) as error:
             # A date beyond the calendar (a 5-year period from 9998): say where, not just why.
-            raise ValueError(f"member {member_id}, question {question}, on {on.isoformat()}: rule {rule.id}'s data: {error}") from None
-        return Verdict(question, rule.outcome, data, rule, resolution.concurring, resolution.overridden)
+            raise ValueError(f"member {member_id}, question {rule.question}, on {on.isoformat()}: rule {rule.id}'s data: {error}") from None

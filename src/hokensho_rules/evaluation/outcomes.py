@@ -25,7 +25,7 @@ from ..facts.member import Member, Situation
 from ..facts.record import Value, datum_key, fact_key, to_record, answer_key
 from .evaluator import Evaluator
 from ..law.expressions import Compiled, compile_expr
-from .resolve import resolve
+from .resolve import Resolution, agreed_data, resolve
 from .rows import ActionRow, Answer, MemberResult, _PackedAnswers, _rebuild_result, _unpack_answers
 from ..law.schema import Rule, Text
 from ..law.terms import Expr, FactRef, OutcomeDataRef, sub_exprs
@@ -36,7 +36,7 @@ __all__ = ["OutcomeEvaluator", "evaluator_for"]
 # forgotten (FIFO), so memory stays bounded on any population, while a real one (a
 # few thousand distinct cases per 100,000 members) never reaches it.
 DEFAULT_CACHE_SIZE = 50_000
-# Outcome data remembered per deciding rule (a key and a few values each): past it they are
+# Outcome data remembered per plan (a key and a few values each): past it they are
 # all forgotten at once. Small, as a rule with data reads member-specific dates.
 MEMO_SIZE = 4_096
 
@@ -59,13 +59,15 @@ class _Plan(NamedTuple):
     rule: Rule
     # (datum, its compiled expression, its flat key); empty when the rule gives no data.
     data: tuple[tuple[str, Compiled, str], ...]
+    # The other grounds (``resolve.Resolution.grounds``), when any of them gives data: their data
+    # must agree with its own, or combine as the question says.
+    concurring: tuple[tuple[Rule, tuple[tuple[str, Compiled, str], ...]], ...]
     # The packed answer when the rule gives no data: the same tuple for every member.
     packed: tuple[str, str, str, tuple[tuple[str, int | str], ...]]
-    # The flat keys the data read, and the packed data already computed per their values
-    # (the expressions are pure functions of those values under the epoch's parameters).
+    # The flat keys the data read (its rule's and the concurring ones'), and the packed data already
+    # computed per their values (the expressions are pure functions of those values under the epoch's parameters).
     reads: tuple[str, ...]
-    memo: dict[tuple[Value | None, ...], tuple[tuple[str, int | str], ...]]
-    keys: dict[str, str]  # datum → its flat key
+    memo: dict[tuple[Value | None, ...], tuple[str, tuple[tuple[str, int | str], ...]]]
 
 
 # Per question of a stratum: its plan, or (None, the rules that fired) when they conflict or leave a gap.
@@ -81,18 +83,25 @@ class _Program:
         self.keys: tuple[KeyFunction, ...] = tuple(abstraction_key(s.rules, params) for s in self.strata)
         self.cache: tuple[dict[Hashable, _Entry], ...] = tuple({} for _ in self.strata)
         self.cache_size = cache_size
-        self.plans: dict[str, _Plan] = {}
+        self.plans: dict[tuple[str, ...], _Plan] = {}
 
-    def plan(self, question: str, rule: Rule) -> _Plan:
-        found = self.plans.get(rule.id)
+    def plan(self, question: str, resolution: Resolution) -> _Plan:
+        rule = resolution.deciding
+        key = tuple(r.id for r in resolution.grounds)
+        found = self.plans.get(key)
         if found is None:
-            data = tuple((k, compile_expr(e, self.params), datum_key(question, k)) for k, e in rule.data.items())
-            reads = tuple(sorted({key for expr in rule.data.values() for key in _expr_reads(expr)}))
-            found = self.plans[rule.id] = _Plan(
-                question, answer_key(question), rule.outcome, rule, data, (question, rule.outcome, rule.id, ()), reads, {},
-                {k: datum_key(question, k) for k in rule.data},
+            data = self._compiled(question, rule)
+            others = tuple((r, self._compiled(question, r)) for r in resolution.grounds[1:])
+            concurring = others if data or any(d for _, d in others) else ()
+            exprs = [e for r in resolution.grounds for e in r.data.values()]
+            found = self.plans[key] = _Plan(
+                question, answer_key(question), rule.outcome, rule, data, concurring,
+                (question, rule.outcome, rule.id, ()), tuple(sorted({k for e in exprs for k in _expr_reads(e)})), {},
             )
         return found
+
+    def _compiled(self, question: str, rule: Rule) -> tuple[tuple[str, Compiled, str], ...]:
+        return tuple((k, compile_expr(e, self.params), datum_key(question, k)) for k, e in rule.data.items())
 
 
 class OutcomeEvaluator:
@@ -181,55 +190,68 @@ class OutcomeEvaluator:
                     # Conflict or gap: resolve again, so the error names this member.
                     resolve(question, list(fired), member_id=member_id, on=on)
                     raise AssertionError(f"{question}: rules {[r.id for r in fired]} resolved after failing")
-                if not plan.data:
+                if not plan.data and not plan.concurring:
                     # Later strata read this answer from the fact itself, as in Rulebook.evaluate.
                     fact[plan.answer_key] = plan.outcome
                     slots[order[question]] = plan.packed
                     continue
                 # A flag reads as unknown in an expression (and True == 1 as a key): keyed as None.
                 inputs = tuple([None if (v := fact.get(k)) is True or v is False else v for k in plan.reads])
-                data = plan.memo.get(inputs)
-                if data is None:
-                    data = tuple((datum, value.toordinal() if isinstance(value, date) else value)
-                                 for datum, value in self._data(plan, fact, member_id, on))
+                found = plan.memo.get(inputs)
+                if found is None:
+                    rule, values = self._agreed(plan, fact, member_id, on)
+                    found = rule.id, tuple((datum, value.toordinal() if isinstance(value, date) else value)
+                                           for datum, value in values.items())
                     if len(plan.memo) >= MEMO_SIZE:
                         plan.memo.clear()  # bounded; dropping the oldest one by one would cost a scan each
-                    plan.memo[inputs] = data
+                    plan.memo[inputs] = found
+                rule_id, data = found
                 fact[plan.answer_key] = plan.outcome
-                keys = plan.keys
                 for datum, value in data:
-                    fact[keys[datum]] = value
-                slots[order[question]] = (question, plan.outcome, plan.rule.id, data)
+                    fact[datum_key(question, datum)] = value
+                slots[order[question]] = (question, plan.outcome, rule_id, data)
         return tuple(filter(None, slots))
 
-    def _resolution(self, question: str, fired: list[Rule], member_id: str, on: date) -> Rule | None:
-        """The deciding rule among ``fired``, or None when they conflict or leave a gap."""
+    def _resolution(self, question: str, fired: list[Rule], member_id: str, on: date) -> Resolution | None:
+        """The resolution of ``fired``, or None when they conflict or leave a gap."""
         # The evaluator's own cache of resolutions: one per set of fired rules.
         try:
-            return self.book.resolution(question, fired, member_id, on).deciding
+            return self.book.resolution(question, fired, member_id, on)
         except DecisionError:
             return None
 
     def _entry(self, program: _Program, fired: Mapping[str, list[Rule]], member_id: str, on: date) -> _Entry:
         entry = []
         for question, rules in fired.items():
-            deciding = self._resolution(question, rules, member_id, on)
-            plan = program.plan(question, deciding) if deciding is not None else None
+            resolution = self._resolution(question, rules, member_id, on)
+            plan = program.plan(question, resolution) if resolution is not None else None
             entry.append((question, plan, tuple(rules)))
         return tuple(entry)
 
+    def _agreed(
+        self, plan: _Plan, fact: Mapping[str, Value], member_id: str, on: date
+    ) -> tuple[Rule, dict[str, date | str]]:
+        own = self._data(plan.question, plan.rule, plan.data, fact, member_id, on)
+        if not plan.concurring:
+            return plan.rule, own
+        given = [(plan.rule, own), *((r, self._data(plan.question, r, d, fact, member_id, on)) for r, d in plan.concurring)]
+        return agreed_data(plan.question, given, self.book.law.concurring[plan.question], member_id=member_id, on=on)
+
     @staticmethod
-    def _data(plan: _Plan, fact: Mapping[str, Value], member_id: str, on: date) -> list[tuple[str, date | str]]:
+    def _data(
+        question: str, rule: Rule, compiled_data: tuple[tuple[str, Compiled, str], ...], fact: Mapping[str, Value],
+        member_id: str, on: date,
+    ) -> dict[str, date | str]:
         # Every datum from the fact as it is before this answer's data are added, as Rulebook.evaluate does.
-        data: list[tuple[str, date | str]] = []
+        data: dict[str, date | str] = {}
         try:
-            for datum, compiled, _ in plan.data:
+            for datum, compiled, _ in compiled_data:
                 value = compiled(fact)
                 if value is not None:
-                    data.append((datum, value))
+                    data[datum] = value
         except (ValueError, OverflowError) as error:
             raise ValueError(
-                f"member {member_id}, question {plan.question}, on {on.isoformat()}: rule {plan.rule.id}'s data: {error}"
+                f"member {member_id}, question {question}, on {on.isoformat()}: rule {rule.id}'s data: {error}"
             ) from None
         return data
 

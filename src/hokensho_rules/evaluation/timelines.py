@@ -40,7 +40,7 @@ from ..facts.record import Value, answer_key, datum_key, to_record
 from ..law.conditions import Params, all_conditions, referenced_keys
 from ..law.schema import Rule
 from .abstraction import KeyFunction, abstraction_key
-from .change_points import DATE_FACT, analysis_of
+from .change_points import DATE_FACT, analysis_of, traces
 from .evaluator import Evaluator, Stratum
 from .timeline_entries import Added, Datum, Entry, EntryData
 from .thresholds import (
@@ -49,6 +49,10 @@ from .thresholds import (
 )
 
 __all__ = ["Run", "TimelineEvaluator", "timeline_evaluator"]
+
+
+class _Combined(Exception):
+    """A stratum's answer is several rules' data agreed or combined (``resolve.agreed_data``)."""
 
 
 class Run(NamedTuple):
@@ -141,6 +145,15 @@ class TimelineEvaluator(EntryData):
         member and the first day (in the order change points are evaluated) it happens on,
         a ValueError for a datum beyond the calendar or rules a timeline cannot follow.
         """
+        try:
+            return self._runs(member, start, end)
+        except _Combined:
+            # A day whose answer combines several rules' data: every day as Rulebook.timeline decides it.
+            decided = {day.toordinal(): (tuple((q, v.outcome, v.rule_id) for q, v in trace.verdicts.items()),)
+                       for day, trace in traces(self.book, member, start, end).items()}
+            return self._merged(decided, end.toordinal())
+
+    def _runs(self, member: Member, start: date, end: date) -> list[Run]:
         analysis = analysis_of(self.book.law)
         if analysis.unsupported is not None:
             raise ValueError(analysis.unsupported)
@@ -352,9 +365,13 @@ class TimelineEvaluator(EntryData):
         written: set[str] = set()
         for question, rules in fired.items():
             try:
-                deciding: Rule | None = self.book.resolution(question, rules, member_id, on).deciding
+                resolution = self.book.resolution(question, rules, member_id, on)
             except DecisionError:
-                deciding = None
+                deciding: Rule | None = None
+            else:
+                if len(resolution.grounds) > 1 and any(r.data for r in resolution.grounds):
+                    raise _Combined  # the deciding rule and data depend on the data's values
+                deciding = resolution.deciding
             data = self._data(program, question, deciding) if deciding is not None else ()
             if deciding is not None:
                 reads.update(k for datum in data if not datum.moving for k in datum.reads if k not in written)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from ..facts.errors import RuleFileError
 from ..facts.privacy import shown
@@ -160,6 +160,10 @@ class Law:
         self.sources: Mapping[str, Source] = MappingProxyType(sources)
         self.parameters: Mapping[str, Parameter] = MappingProxyType(parameters_)
         self.questions: Mapping[str, Question] = MappingProxyType(questions)
+        # Per question, how concurring rules' values of each datum combine (None: they must agree).
+        self.concurring: Mapping[str, Mapping[str, Literal["earliest", "latest"] | None]] = MappingProxyType(
+            {q: MappingProxyType({k: d.concurring for k, d in question.data.items()}) for q, question in questions.items()}
+        )
         self.fact_labels: Mapping[str, Label] = MappingProxyType(fact_labels)
         self.rules: Mapping[str, Rule] = MappingProxyType(rules)
         self.origin: Mapping[str, Path] = MappingProxyType(origin)

@@ -55,6 +55,7 @@ __all__ = [
     "Expr",
     "FactRef",
     "InForce",
+    "Datum",
     "Label",
     "MaxOf",
     "MinOf",
@@ -90,6 +91,16 @@ class Label(Text):
     """The name of a fact or a datum in Japanese and English, and of the text values it takes."""
 
     values: dict[str, Text] = Field(default_factory=dict, description="Text value → its label.")
+
+
+class Datum(Label):
+    """A datum a question's outcomes may carry: its labels, and how concurring rules' values combine."""
+
+    concurring: Literal["earliest", "latest"] | None = Field(
+        default=None,
+        description="When several standing rules give the same outcome with different dates for this datum, "
+        "the answer carries the earliest (or latest) of them; without it such a difference is a conflict.",
+    )
 
 
 class Source(Model):
@@ -210,7 +221,7 @@ class Question(Model):
     id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
     title: Text
     outcomes: dict[str, Outcome] = Field(min_length=1)
-    data: dict[str, Label] = Field(
+    data: dict[str, Datum] = Field(
         default_factory=dict, description="Every datum its outcomes may carry, with labels (and those of text values)."
     )
     headline: bool = Field(default=False, description="Shown in a clerk's summary of a decision, whatever its answer.")

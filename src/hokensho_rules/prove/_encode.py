@@ -4,8 +4,9 @@ Mirrors, construct by construct, what ``Rulebook.evaluate`` does on the flat fac
 ``conditions.holds`` for conditions (a comparison with an unknown side is false),
 ``expressions.evaluate_expr`` for outcome data (unknown inputs propagate, ``min`` and
 ``max`` skip them), ``resolve``'s default logic for which fired rules stand
-(:func:`standing`), and the deciding rule (the first standing one in rulebook order)
-for the data later questions read. Parameters take the value in force on the
+(:func:`standing`), and ``agreed_data`` for the data later questions read (the
+deciding rule's, which every standing rule must give alike, or the earliest/latest
+where the question combines them). Parameters take the value in force on the
 evaluation date.
 
 This module is longer than 400 lines: it mirrors every kind of term of the rule language
@@ -180,6 +181,7 @@ class Encoding:
         self.definitions: list[Z] = []
         self.fired: dict[str, Z] = {}
         self.standing: dict[str, Z] = {}
+        self.ground: dict[str, Z] = {}
         self.answer: dict[str, dict[str, Z]] = {}
         self.asked: dict[str, Z] = {}
         self._data: dict[tuple[str, str], Val] = {}
@@ -202,8 +204,24 @@ class Encoding:
         return z3.Implies(self.asked[question], z3.PbEq([(a, 1) for a in answers], 1))
 
     def failure(self, question: str) -> Z:
-        """The question is asked and has no outcome, or several, with a standing rule."""
-        return z3.And(self.asked[question], z3.Not(self.ok(question)))
+        """The question is asked and has no outcome, or several, with a standing rule, or two
+        standing rules of one outcome give a datum differently (``agreed_data``: a conflict too)."""
+        return z3.And(self.asked[question], z3.Or(z3.Not(self.ok(question)), *self._disagreements(question)))
+
+    def _disagreements(self, question: str) -> list[Z]:
+        """Per pair of rules of one outcome and datum not combined: both are grounds and give it differently."""
+        combine = self.book.law.concurring[question]
+        terms = []
+        for first, second in itertools.combinations(self.rules_of(question), 2):
+            if first.outcome != second.outcome:
+                continue
+            for key in dict.fromkeys((*first.data, *second.data)):
+                if combine.get(key) is not None or first.data.get(key) == second.data.get(key):
+                    continue
+                one, other = (self.expr(r.data[key]) if key in r.data else _NOTHING for r in (first, second))
+                same = z3.And(one.known == other.known, z3.Implies(one.known, one.value == other.value))
+                terms.append(z3.And(self.ground[first.id], self.ground[second.id], z3.Not(same)))
+        return terms
 
     # --- questions and rules -------------------------------------------------------
 
@@ -219,6 +237,14 @@ class Encoding:
         for rule in rules:
             self.standing[rule.id] = z3.Bool(f"stands {rule.id}")
             self.definitions.append(self.standing[rule.id] == stands[rule.id])
+        # The grounds (``Resolution.grounds``): standing rules none of whose exceptions fired, or
+        # every standing rule when each has one.
+        opposed = {r.id: z3.Or([self.fired[e.id] for e in rules if r.id in e.overrides]) for r in rules}
+        unopposed = {r.id: z3.And(self.standing[r.id], z3.Not(opposed[r.id])) for r in rules}
+        anyone = z3.Or(list(unopposed.values()))
+        for rule in rules:
+            self.ground[rule.id] = z3.Bool(f"ground {rule.id}")
+            self.definitions.append(self.ground[rule.id] == z3.Or(unopposed[rule.id], z3.And(self.standing[rule.id], z3.Not(anyone))))
         outcomes = self.book.questions[question].outcomes
         self.answer[question] = {}
         for outcome in outcomes:
@@ -228,21 +254,33 @@ class Encoding:
             self.answer[question][outcome] = answered
 
     def datum(self, question: str, key: str) -> Val:
-        """A datum of a question's answer: that of the deciding (first standing) rule."""
+        """A datum of a question's answer: that of the first ground (which every ground gives
+        alike), or the earliest (latest) any ground gives where the question so combines it."""
         found = self._data.get((question, key))
         if found is not None:
             return found
-        chain = [(self.standing[r.id], self.expr(r.data[key]) if key in r.data else _NOTHING) for r in self.rules_of(question)]
+        chain = [(self.ground[r.id], self.expr(r.data[key]) if key in r.data else _NOTHING) for r in self.rules_of(question)]
         kinds = {v.kind for _, v in chain if not z3.is_false(v.known)}
         if len(kinds) > 1:
             raise ProofError(f"{question}.{key} is a date for some rules and a text for others")
         kind = kinds.pop() if kinds else "date"
-        value, known = z3.IntVal(0), _FALSE
-        for stands, val in reversed(chain):
-            value = z3.If(stands, val.value, value)
-            known = z3.If(stands, val.known, known)
         name_value, name_known = z3.Int(f"datum {question}.{key}"), z3.Bool(f"has datum {question}.{key}")
-        self.definitions += [name_value == value, name_known == known]
+        combine = self.book.law.concurring[question].get(key)
+        if combine is not None:
+            # The least (greatest) value a standing rule gives, stated as bounds: no nested choice.
+            gives = [(z3.And(stands, val.known), val.value) for stands, val in chain if not z3.is_false(val.known)]
+            self.definitions += [
+                name_known == z3.Or([g for g, _ in gives]),
+                z3.Implies(name_known, z3.Or([z3.And(g, name_value == v) for g, v in gives])),
+                z3.Implies(z3.Not(name_known), name_value == 0),
+                *(z3.Implies(g, name_value <= v if combine == "earliest" else name_value >= v) for g, v in gives),
+            ]
+        else:
+            value, known = z3.IntVal(0), _FALSE
+            for stands, val in reversed(chain):
+                value = z3.If(stands, val.value, value)
+                known = z3.If(stands, val.known, known)
+            self.definitions += [name_value == value, name_known == known]
         found = Val(kind, name_value, name_known)
         self._data[(question, key)] = found
         return found

@@ -220,7 +220,8 @@ def _disagreement(question: str, fired: list[Rule], stands: list[Rule]) -> str |
     except GapError:
         expected = []
     else:
-        expected = [r.id for r in (resolution.deciding, *resolution.concurring)]
+        named = {r.id for r in (resolution.deciding, *resolution.concurring)}
+        expected = [r.id for r in fired if r.id in named]
     got = [r.id for r in stands]
     if got == expected:
         return None
