@@ -129,6 +129,8 @@ def _agreed(
         values = [g[key] for g in given if key in g]
         way = book.law.concurring[question].get(key)
         if way is not None:
+            if len(values) < len(given):
+                continue  # a ground without that date: the answer has none
             data[key] = min(values) if way == "earliest" else max(values)  # type: ignore[type-var]
             if given[0].get(key) != data[key]:
                 rule = next(r for r, g in zip(standing, given) if g.get(key) == data[key])

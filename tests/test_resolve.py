@@ -99,7 +99,7 @@ def test_concurring_rules_giving_the_same_data_agree() -> None:
 
 @pytest.mark.parametrize("way, expected", [("earliest", date(2025, 3, 1)), ("latest", date(2025, 12, 1))])
 def test_a_combined_datum_is_the_earliest_or_latest_any_concurring_rule_gives(way: str, expected: date) -> None:
-    given = _given({"since": date(2025, 12, 1)}, {}, {"since": date(2025, 3, 1)})
+    given = _given({"since": date(2025, 12, 1)}, {"since": date(2025, 3, 1)})
     combine: dict[str, Literal["earliest", "latest"] | None] = {"since": "earliest" if way == "earliest" else "latest"}
     rule, data = agreed_data("q.x", given, combine, member_id="M1", on=date(2026, 1, 1))
     assert data == {"since": expected}
@@ -126,3 +126,8 @@ def test_a_standing_rule_whose_exception_fired_concurs_but_is_not_a_ground() -> 
 def test_when_every_standing_rule_is_opposed_all_are_grounds() -> None:
     resolution = resolve("q.test", [rule("A-1", "no"), rule("B-1", "yes", "A-1", fallback=True)], member_id="M1", on=ON)
     assert [r.id for r in resolution.grounds] == [r.id for r in (resolution.deciding, *resolution.concurring)]
+
+
+def test_a_combined_datum_some_ground_does_not_give_is_absent() -> None:
+    given = _given({"since": date(2025, 12, 1)}, {})
+    assert agreed_data("q.x", given, {"since": "earliest"}, member_id="M1", on=date(2026, 1, 1)) == (given[0][0], {})

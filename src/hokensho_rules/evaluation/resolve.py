@@ -22,9 +22,10 @@ The semantics, in the spirit of Catala's default calculus:
 * The grounds must agree on the data (:func:`agreed_data`). Rules that concur on an
   outcome for different reasons may date it differently (a card expired in June and
   lost in August stopped in June): a datum whose question declares
-  ``concurring: earliest`` (or ``latest``) carries the earliest (latest) value a
-  ground gives; any other datum grounds give differently, or that one gives and
-  another does not, is a ConflictError, never the first rule's value.
+  ``concurring: earliest`` (or ``latest``) carries the earliest (latest) value the
+  grounds give, and none when a ground gives none (a reason without a date: the
+  member left, the card was never usable); any other datum grounds give differently,
+  or that one gives and another does not, is a ConflictError, never the first rule's value.
 
 The deciding rule is the first ground in rulebook order, or the first ground giving a
 combined datum's value where another gave it (the explanation names the reason whose
@@ -131,6 +132,8 @@ def agreed_data(
         values = [(rule, found[key]) for rule, found in given if key in found]
         way = combine.get(key)
         if way is not None:
+            if len(values) < len(given):
+                continue  # a reason without a date (never usable, not a member): the answer has none either
             data[key] = (min if way == "earliest" else max)(value for _, value in values)
             if deciding is given[0][0] and given[0][1].get(key) != data[key]:
                 deciding = next(rule for rule, value in values if value == data[key])

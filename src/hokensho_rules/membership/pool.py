@@ -12,6 +12,11 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         if process.is_alive():
             process.terminate()
+    # The queue's feeder thread may be blocked writing a chunk no worker will read: joining it
+    # (at shutdown, at exit) would hang the process after its one-line message.
+    queue = getattr(pool, "_call_queue", None)
+    if queue is not None:
+        queue.cancel_join_thread()
 
 
 def exit_code(pool: ProcessPoolExecutor) -> int | None:

@@ -268,12 +268,14 @@ class Encoding:
         combine = self.book.law.concurring[question].get(key)
         if combine is not None:
             # The least (greatest) value a standing rule gives, stated as bounds: no nested choice.
-            gives = [(z3.And(stands, val.known), val.value) for stands, val in chain if not z3.is_false(val.known)]
+            # Known when every ground gives it (a reason without a date leaves the answer without one).
+            gives = [(z3.And(ground, val.known), val.value) for ground, val in chain if not z3.is_false(val.known)]
             self.definitions += [
-                name_known == z3.Or([g for g, _ in gives]),
+                name_known == z3.And(z3.Or([g for g, _ in gives]), *(z3.Implies(ground, val.known) for ground, val in chain)),
                 z3.Implies(name_known, z3.Or([z3.And(g, name_value == v) for g, v in gives])),
                 z3.Implies(z3.Not(name_known), name_value == 0),
-                *(z3.Implies(g, name_value <= v if combine == "earliest" else name_value >= v) for g, v in gives),
+                *(z3.Implies(z3.And(g, name_known), name_value <= v if combine == "earliest" else name_value >= v)
+                  for g, v in gives),
             ]
         else:
             value, known = z3.IntVal(0), _FALSE
