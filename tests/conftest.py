@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from rule_files import copy_rules
+from rule_files import copy_rules, without_lost_card_override
 
 import hokensho_rules as hr
 
@@ -30,6 +30,13 @@ def book() -> hr.Rulebook:
 def rules_copy(tmp_path: Path) -> Path:
     """A copy of the shipped rule files, to edit."""
     return copy_rules(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def conflicting_book(tmp_path_factory: pytest.TempPathFactory) -> hr.Rulebook:
+    """The seed with PC-4.lost's override removed: a lost card is a conflict (rule_files.lost_card)."""
+    root = without_lost_card_override(copy_rules(tmp_path_factory.mktemp("conflict")))
+    return hr.Rulebook.load(["seed"], root=root)
 
 
 # Figures a test measured, shown at the end of the run so CI reports them.

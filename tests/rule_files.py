@@ -4,10 +4,12 @@ one-question rulebook of test rules (for the engine's and the loader's edges).""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import yaml
 
+import hokensho_rules as hr
 from hokensho_rules.law.loader import rules_dir
 
 
@@ -30,6 +32,18 @@ def edit_rule(root: Path, file: str, rule_id: str, **changes: object) -> Path:
             rule[key] = value
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def without_lost_card_override(root: Path) -> Path:
+    """``root`` with PC-4.lost's override removed: it then conflicts with PC-2 for :func:`lost_card`."""
+    edit_rule(root, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
+    return root
+
+
+def lost_card(member_id: str) -> hr.Member:
+    """A member whose paper card was lost on 2025-01-05 (the case PC-4.lost decides)."""
+    card = hr.PaperCard(issued_on=date(2020, 4, 1), lost_on=date(2025, 1, 5))
+    return hr.Member(id=member_id, kind="insured", enrolled_on=date(2020, 4, 1), paper_card=card)
 
 
 def eligibility_rule(rid: str, when: list[object], outcome: str = "yes") -> dict[str, object]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import pickle
-import shutil
 import sys
 import tracemalloc
 from collections.abc import Iterator
@@ -12,12 +11,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
 import hokensho_rules as hr
 from hokensho_rules.evaluation.outcomes import evaluator_for
 from hokensho_rules.rulebook.book import loaded_rulebook
-from hokensho_rules.law.loader import rules_dir
+from rule_files import lost_card
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 from membership import generate
@@ -74,23 +72,6 @@ def test_a_bad_row_becomes_an_error_row_in_place_and_the_batch_goes_on(book: hr.
     assert str(cell).startswith("row 2 (member M-CELL), column enrolled_on, value '2020-04-31': ")
     ok = results[6]
     assert isinstance(ok, hr.MemberResult) and ok.answers["paper_card.usable"].rule_id == "PC-3"
-
-
-@pytest.fixture(scope="module")
-def conflicting_book(tmp_path_factory: pytest.TempPathFactory) -> hr.Rulebook:
-    # As in test_rulebook: without its override, PC-4.lost conflicts with PC-2 for a lost card.
-    root = tmp_path_factory.mktemp("conflict") / "rules"
-    shutil.copytree(rules_dir(), root)
-    path = root / "seed" / "paper_card.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    next(r for r in data["rules"] if r["id"] == "PC-4.lost").pop("overrides")
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return hr.Rulebook.load(["seed"], root=root)
-
-
-def lost_card(member_id: str) -> hr.Member:
-    card = hr.PaperCard(issued_on=date(2020, 4, 1), lost_on=date(2025, 1, 5))
-    return hr.Member(id=member_id, kind="insured", enrolled_on=date(2020, 4, 1), paper_card=card)
 
 
 @pytest.mark.parametrize("cache", [True, False])

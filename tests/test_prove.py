@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from rule_files import edit_rule
+from rule_files import edit_rule, without_lost_card_override
 
 import hokensho_rules as hr
 from hokensho_rules.law.calendar import civil_period_end
@@ -88,7 +88,7 @@ def _assert_raised(book: hr.Rulebook, failure: Failure) -> None:
 
 
 def test_two_rules_disagreeing_without_an_override_are_a_conflict_with_a_witness(rules_copy: Path) -> None:
-    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
+    without_lost_card_override(rules_copy)
     book = hr.Rulebook.load(["seed"], root=rules_copy)
     report = prove(book)
     failures = only_failure(report, "paper_card.usable")
@@ -116,7 +116,7 @@ def test_a_question_without_its_fallback_has_a_gap_with_a_witness(rules_copy: Pa
 
 
 def test_each_failure_is_a_different_set_of_standing_rules_and_a_cap_says_there_are_more(rules_copy: Path) -> None:
-    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
+    without_lost_card_override(rules_copy)
     edit_rule(rules_copy, "seed/paper_card.yaml", "PC-4.details_changed", overrides=None)
     book = hr.Rulebook.load(["seed"], root=rules_copy)
     found = prove(book, max_failures=10)["paper_card.usable"]
@@ -286,7 +286,7 @@ def test_the_command_line_proves_and_exits_non_zero_on_failure(
 ) -> None:
     assert main(["--packs", "seed"]) == 0
     assert f"seed: {len(books[('seed',)].questions)} questions" in capsys.readouterr().out
-    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
+    without_lost_card_override(rules_copy)
     assert main(["--packs", "seed", "--root", str(rules_copy), "--json"]) == 1
     out = capsys.readouterr().out
     assert '"proved": false' in out and "PC-4.lost" in out
@@ -306,7 +306,7 @@ def test_without_z3_proving_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
 def test_a_failure_is_json_ready_and_its_witness_is_a_valid_member(rules_copy: Path) -> None:
     import json
 
-    edit_rule(rules_copy, "seed/paper_card.yaml", "PC-4.lost", overrides=None)
+    without_lost_card_override(rules_copy)
     report = prove(hr.Rulebook.load(["seed"], root=rules_copy), max_failures=1)
     data: dict[str, Any] = json.loads(json.dumps(report.to_dict()))
     failure = data["questions"][[q["question"] for q in data["questions"]].index("paper_card.usable")]["failures"][0]

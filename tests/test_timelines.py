@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import yaml
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,8 +15,8 @@ from hypothesis import strategies as st
 import hokensho_rules as hr
 from hokensho_rules.cli.main import main
 from hokensho_rules.evaluation.timelines import TimelineEvaluator
-from hokensho_rules.law.loader import rules_dir
 from hokensho_rules.testing import memberships
+from rule_files import lost_card
 
 SEED = hr.Rulebook.load(["seed"])
 IN_FORCE = hr.Rulebook.load()
@@ -87,23 +85,6 @@ def test_arrow_and_pandas_have_dates_as_dates_and_categories() -> None:
     assert arrow.column("start").to_pylist() == [date.fromisoformat(r["start"]) for r in table.to_rows()]
     frame = table.to_pandas()
     assert str(frame["outcome"].dtype) == "category" and list(frame["days"]) == [r["days"] for r in table.to_rows()]
-
-
-@pytest.fixture(scope="module")
-def conflicting_book(tmp_path_factory: pytest.TempPathFactory) -> hr.Rulebook:
-    # As in test_batch: without its override, PC-4.lost conflicts with PC-2 for a lost card.
-    root = tmp_path_factory.mktemp("conflict") / "rules"
-    shutil.copytree(rules_dir(), root)
-    path = root / "seed" / "paper_card.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    next(r for r in data["rules"] if r["id"] == "PC-4.lost").pop("overrides")
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return hr.Rulebook.load(["seed"], root=root)
-
-
-def lost_card(member_id: str) -> hr.Member:
-    card = hr.PaperCard(issued_on=date(2020, 4, 1), lost_on=date(2025, 1, 5))
-    return hr.Member(id=member_id, kind="insured", enrolled_on=date(2020, 4, 1), paper_card=card)
 
 
 def test_a_conflict_is_an_error_row_naming_its_member_and_day_even_from_the_cache(conflicting_book: hr.Rulebook) -> None:
