@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 import hokensho_rules as hr
 from hokensho_rules.law.calendar import parse_wareki
+from hokensho_rules.membership.files import evaluate_file
 from hokensho_rules.facts.privacy import (
     WITHHELD,
     check_digit,
@@ -33,6 +34,8 @@ from hokensho_rules.facts.privacy import (
 
 BOOK = hr.Rulebook.load()
 DAY = date(2025, 12, 2)
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "members_sample.csv"
+UNWRITTEN = Path("never-written.csv")  # a bad input format is refused before any output is opened
 BASE: dict[str, Any] = {"id": "M1", "kind": "insured", "enrolled_on": date(2020, 4, 1)}
 MEMBER = hr.Member(
     id="M1", kind="insured", enrolled_on=date(2020, 4, 1), employer="E1", household="H1",
@@ -201,6 +204,14 @@ SINKS: dict[str, Callable[[str], list[str]]] = {
     "Rulebook.load(packs)": lambda n: [repr(hr.Rulebook.load([n]))],
     "Rulebook.load(root=)": lambda n: [repr(hr.Rulebook.load(root=n))],
     "parse_wareki": lambda n: [repr(parse_wareki(n))],
+    "evaluate(questions=)": lambda n: [repr(BOOK.evaluate(MEMBER, DAY, questions=n))],
+    "decision.explain(detail=)": lambda n: [_DECISION.explain("ja", detail=n)],  # type: ignore[arg-type]
+    "evaluate_many(on=)": lambda n: [repr(list(hr.evaluate_many([MEMBER], n, processes=1)))],  # type: ignore[arg-type]
+    "timelines(start=)": lambda n: [repr(BOOK.timelines([MEMBER], n, DAY))],  # type: ignore[arg-type]
+    "impact(on=)": lambda n: [repr(hr.impact(BOOK, BOOK, [MEMBER], n))],  # type: ignore[arg-type]
+    "evaluate_file(input_format=)": lambda n: [repr(evaluate_file(SAMPLE, UNWRITTEN, DAY, input_format=n))],
+    "Rulebook.load(parameters value)": lambda n: [repr(hr.Rulebook.load(parameters={"temporary_acceptance_until": n}))],
+    "Rulebook.load(parameters name)": lambda n: [repr(hr.Rulebook.load(parameters={n: "yes"}))],
 }
 
 

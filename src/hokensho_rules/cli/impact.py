@@ -17,6 +17,7 @@ import click
 from ..evaluation.rows import RowError
 from ..facts.errors import DecisionError
 from ..facts.member import Situation
+from ..facts.privacy import shown
 from ..law.loader import available_packs, rules_dir
 from ..render.charts import ChartsUnavailable
 from ..render.words import Lang
@@ -36,7 +37,7 @@ def pack_list(packs: str | None, rules_root: Path | None) -> str | None:
     if not dropped:
         return packs
     if len(dropped) != len(names):
-        raise InputError(f"packs={packs!r}: name packs to load, or packs to leave out each with '-', not both")
+        raise InputError(f"packs={shown(packs)}: name packs to load, or packs to leave out each with '-', not both")
     available = available_packs(rules_root or rules_dir())
     unknown = [n for n in dropped if n not in available]
     if unknown:
@@ -52,7 +53,7 @@ def counter_of(flags: str | None) -> Situation | None:
     known = [n for n, field in Situation.model_fields.items() if field.annotation in (bool, "bool")]
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise InputError(f"--counter {flags!r}: unknown flag(s) {', '.join(unknown)}; flags: {', '.join(known)}")
+        raise InputError(f"--counter {shown(flags)}: unknown flag(s) {', '.join(unknown)}; flags: {', '.join(known)}")
     return Situation.model_validate({n: n in names for n in known})
 
 

@@ -126,7 +126,7 @@ class Evaluator:
         if situation is not None and not isinstance(situation, Situation):
             raise TypeError(f"situation must be a hokensho_rules.Situation, got {type(situation).__name__}")
         if isinstance(questions, str):
-            raise TypeError(f"questions must be a list of question ids, e.g. [{questions!r}], not a str")
+            raise TypeError(f"questions must be a list of question ids, e.g. [{shown(questions)}], not a str")
         needed = None if questions is None else self.law.strata_for(tuple(questions))
         params = self.law.params_on(on)
         record = to_record(member, on, situation)

@@ -22,6 +22,7 @@ from .abstraction import KeyFunction, abstraction_key
 from ..law.needs import needs
 from ..facts.errors import DecisionError
 from ..facts.member import Member, Situation
+from ..facts.privacy import shown
 from ..facts.record import Value, datum_key, fact_key, to_record, answer_key
 from .evaluator import Evaluator
 from ..law.expressions import Compiled, compile_expr
@@ -159,7 +160,7 @@ class OutcomeEvaluator:
         if not isinstance(member, Member):
             raise TypeError(f"member must be a hokensho_rules.Member, got {type(member).__name__}")
         if type(on) is not date:
-            raise TypeError(f"on must be a datetime.date, got {on!r}")
+            raise TypeError(f"on must be a datetime.date, got {shown(on)}")
         fact = to_record(member, on, situation)
         return self._packed_fact(member.id, on, fact), fact
 

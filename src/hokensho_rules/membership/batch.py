@@ -40,6 +40,7 @@ from .pool import exit_code as _exit_code, stop_workers as _stop_workers
 from .columns import Header, SchemaError, parse_row
 from .messages import decision_problem
 from .unique import unique_rows
+from ..facts.privacy import shown
 from ..facts.errors import DecisionError, EngineError, WorkerDied
 from ..facts.member import Member
 from ..facts.record import Value, to_record
@@ -362,7 +363,7 @@ def _evaluate_chunks(
 ) -> Iterator[Any]:
     """:func:`evaluate_many`, one output per chunk (``transform`` of its results, in the workers)."""
     if type(on) is not date:
-        raise TypeError(f"on must be a datetime.date, got {on!r}")
+        raise TypeError(f"on must be a datetime.date, got {shown(on)}")
     if isinstance(members, (Member, str, bytes)):
         raise TypeError(f"members must be an iterable of members or rows, got one {type(members).__name__}")
     if chunk_size < 1:

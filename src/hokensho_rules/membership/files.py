@@ -35,6 +35,7 @@ from .encoding import SHOWN_ERRORS, Encoder, Encoders, FileFormat, need_arrow
 from .messages import MAX_LINE, Problem, line_too_long, not_json
 from .writers import Writer, provenance, write_json
 from ..evaluation.rows import RowError
+from ..facts.privacy import shown
 from ..rulebook.book import Rulebook
 from .shapes import Shape, ShapeName, shape_named
 
@@ -66,7 +67,7 @@ def file_format(path: str | Path, given: str | None = None) -> FileFormat:
     """The format of ``path``: ``given`` if set, else from its suffix (``-``: CSV); ValueError naming the file otherwise."""
     if given is not None:
         if given not in ("csv", "jsonl", "parquet"):
-            raise ValueError(f"format must be csv, jsonl or parquet, got {given!r}")
+            raise ValueError(f"format must be csv, jsonl or parquet, got {shown(given)}")
         return given  # type: ignore[return-value]
     if str(path) == "-":
         return "csv"  # stdin and stdout: CSV unless told otherwise

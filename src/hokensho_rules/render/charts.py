@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..results import actions, timeline
 from ..law.calendar import WarekiError, format_wareki
 from ..law.packs import Law
+from ..facts.privacy import shown
 from .atomic import atomic_path
 from .words import Lang, check_lang, outcome_label, question_title, show_date, text, word
 
@@ -89,7 +90,7 @@ class Chart:
         target = Path(path)
         kind = target.suffix.lower().lstrip(".")
         if kind not in ("png", "svg"):
-            raise ValueError(f"save a chart as .png or .svg, got {target.name!r}")
+            raise ValueError(f"save a chart as .png or .svg, got {shown(target.name)}")
         # Complete or absent: drawn to a temporary file beside it, renamed when done.
         with atomic_path(target) as temporary:
             self.figure.savefig(temporary, format=kind, dpi=dpi)
@@ -175,7 +176,7 @@ def timeline_chart(
     lang = check_lang(lang)
     axis = axis or ("wareki" if lang == "ja" else "iso")
     if axis not in ("wareki", "iso"):
-        raise ValueError(f"axis must be 'wareki' or 'iso', got {axis!r}")
+        raise ValueError(f"axis must be 'wareki' or 'iso', got {shown(axis)}")
     law = line.law
     lanes = list(line) if questions is None else list(questions)
     unknown = [q for q in lanes if q not in line]

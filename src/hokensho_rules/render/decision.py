@@ -23,6 +23,7 @@ from ..results import decisions
 from ..results.decisions import Explanation, decoded
 from ..evaluation.trace import Verdict
 from ..facts.record import fact_key
+from ..facts.privacy import shown
 from ..law.conditions import all_conditions, holds, operand_value
 from ..law.packs import Law
 from ..law.expressions import days_off_of, evaluate_expr
@@ -221,7 +222,7 @@ def explain(
     """The decision as text a member-services clerk reads (see the module docstring)."""
     lang = check_lang(lang)
     if detail not in ("summary", "full"):
-        raise ValueError(f"detail must be 'summary' or 'full', got {detail!r}")
+        raise ValueError(f"detail must be 'summary' or 'full', got {shown(detail)}")
     law, on, lines = decision.law, decision.on, _LINES[lang]
     out = [lines["head"].format(member=word("member", lang), id=decision.member_id, on_word=word("on", lang), on=show_date(on, lang))]
     counter = _counter(decision, lang)

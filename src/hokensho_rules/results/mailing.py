@@ -243,7 +243,7 @@ def _count(params: Mapping[str, date | int | str], name: str) -> int:
     value = _param(params, name)
     # bool is an int subclass; `true` in YAML is not a count.
     if type(value) is not int:
-        raise TypeError(f"parameter {name!r} must be a whole number, got {value!r}")
+        raise TypeError(f"parameter {name!r} must be a whole number, got {shown(value)}")
     if value < 1:
         raise ValueError(f"parameter {name!r} must be at least 1, got {value}")
     return value
@@ -252,7 +252,7 @@ def _count(params: Mapping[str, date | int | str], name: str) -> int:
 def _text(params: Mapping[str, date | int | str], name: str) -> str:
     value = _param(params, name)
     if not isinstance(value, str):
-        raise TypeError(f"parameter {name!r} must be a text, got {value!r}")
+        raise TypeError(f"parameter {name!r} must be a text, got {shown(value)}")
     return value
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..facts.member import Member
+from ..facts.privacy import shown
 from .requests import ActionsRequest, EvaluateRequest, ExplainRequest
 
 __all__ = ["SCHEMAS", "schemas"]
@@ -27,5 +28,5 @@ def schemas(name: str = "member") -> dict[str, Any]:
     """The JSON Schema of ``Member`` (or of a request body: ``evaluate``, ``explain``,
     ``actions``), generated from the pydantic models the library validates with."""
     if name not in SCHEMAS:
-        raise ValueError(f"no schema {name!r}; schemas: {', '.join(SCHEMAS)}")
+        raise ValueError(f"no schema {shown(name)}; schemas: {', '.join(SCHEMAS)}")
     return SCHEMAS[name].model_json_schema()
