@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import hokensho_rules as hr
+from hokensho_rules.cli import main
 from hokensho_rules.law.calendar import parse_wareki
 from hokensho_rules.membership.files import evaluate_file
 from hokensho_rules.facts.privacy import (
@@ -259,3 +261,27 @@ def test_what_a_clerk_sees_of_a_valid_membership_holds_no_my_number(tmp_path: Pa
     written = tmp_path / "list.txt"
     written.write_text("\n".join(texts), encoding="utf-8")
     assert not contains_my_number(written.read_text(encoding="utf-8"))
+
+
+# Every place a command line takes a text: click and the commands echo a bad value as typed.
+_S = str(SAMPLE)
+COMMAND_LINES = [
+    ["evaluate", _S, "--on", "{n}", "-o", "-"],
+    ["evaluate", "{n}", "--on", "2025-12-02", "-o", "-"],
+    ["evaluate", _S, "--on", "2025-12-02", "-o", "out.{n}"],
+    ["evaluate", _S, "--on", "2025-12-02", "--packs", "{n}", "-o", "-"],
+    ["evaluate", _S, "--on", "2025-12-02", "--parameters", "{n}", "-o", "-"],
+    ["explain", _S, "--id", "{n}", "--on", "2025-12-02"],
+    ["rules", "show", "{n}"],
+    ["compare", _S, "--on", "2026-08-01", "--counter", "{n}"],
+    ["schema", "{n}"],
+    ["{n}"],
+]
+
+
+@settings(max_examples=60)
+@given(number=my_numbers(), line=st.sampled_from(COMMAND_LINES))
+def test_no_my_number_typed_on_a_command_line_is_echoed(number: str, line: list[str]) -> None:
+    result = CliRunner().invoke(main, [part.replace("{n}", number) for part in line])
+    assert result.exit_code != 0
+    assert_not_shown(number, result.output, result.stderr)

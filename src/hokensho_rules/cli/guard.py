@@ -83,7 +83,11 @@ class GuardedGroup(click.Group):
             where = f" {shown_cell(error.filename, 200)}" if error.filename else ""
             _stop(ctx, f"cannot read or write{where}: {reason}{name}; the run stopped: {_UNTOUCHED}, "
                   "and what went to stdout is incomplete", EXIT_CANNOT_WRITE)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+        except click.ClickException as error:
+            # click shows the offending value (a date, an id, a file name) as typed: it may be a My Number.
+            error.message = redact(error.message)
+            raise
+        except (click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except Exception as error:
             if os.environ.get("HOKENSHO_TRACEBACK"):
