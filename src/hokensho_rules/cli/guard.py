@@ -84,8 +84,10 @@ class GuardedGroup(click.Group):
             _stop(ctx, f"cannot read or write{where}: {reason}{name}; the run stopped: {_UNTOUCHED}, "
                   "and what went to stdout is incomplete", EXIT_CANNOT_WRITE)
         except click.ClickException as error:
-            # click shows the offending value (a date, an id, a file name) as typed: it may be a My Number.
-            error.message = redact(error.message)
+            # click shows the offending value (a date, an id, a file name) as typed: it may be a
+            # My Number. Its message is Final for type checkers only; rewriting it keeps the
+            # exception's kind, exit code and usage line.
+            error.message = redact(error.message)  # type: ignore[misc]
             raise
         except (click.exceptions.Exit, click.Abort, SystemExit):
             raise
