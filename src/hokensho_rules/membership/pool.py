@@ -6,12 +6,28 @@ from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["exit_code", "stop_workers"]
 
+# How long a worker asked to stop (SIGTERM) has before it is killed.
+_GRACE_SECONDS = 2.0
+
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
-    """SIGTERM every worker of ``pool`` still running (their results are no longer wanted)."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    """Stop every worker of ``pool`` now (their results are no longer wanted), so that shutting
+    the pool down and leaving the interpreter cannot wait for ever."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
         if process.is_alive():
             process.terminate()
+    for process in processes:
+        process.join(_GRACE_SECONDS)
+        if process.is_alive():
+            process.kill()
+            process.join(_GRACE_SECONDS)
+    # A worker stopped while sending its result leaves half a message in the result pipe: the
+    # pool's manager thread waits for the rest, and shutdown and exit join that thread. With
+    # every worker gone, this process holds the pipe's last write end; closing it ends the read.
+    results = getattr(pool, "_result_queue", None)
+    if results is not None:
+        results._writer.close()
     # The queue's feeder thread may be blocked writing a chunk no worker will read: joining it
     # (at shutdown, at exit) would hang the process after its one-line message.
     queue = getattr(pool, "_call_queue", None)
