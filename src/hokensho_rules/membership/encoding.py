@@ -148,9 +148,17 @@ def arrow_batch(shape: Shape, results: Sequence[Result]) -> Any:
         columns.append([None if a is None else a[1] for a in found])
         columns.append([None if a is None else a[2] for a in found])
         if keys:
-            data = [None if a is None or not a[3] else dict(a[3]) for a in found]
-            for key in keys:
-                columns.append([None if d is None else d.get(key) for d in data])
+            # One pass over each answer's (datum, value) pairs into the question's data columns:
+            # a dict per answer and a lookup per column cost twice as much (the last pair wins, as in a dict).
+            place = {key: k for k, key in enumerate(keys)}
+            data: list[list[Any]] = [[None] * len(results) for _ in keys]
+            for i, a in enumerate(found):
+                if a is not None:
+                    for datum, value in a[3]:
+                        k = place.get(datum)
+                        if k is not None:
+                            data[k][i] = value
+            columns.extend(data)
     arrays = []
     for (name, kind), values, arrow_field in zip(shape.columns, columns, schema, strict=True):
         if kind == "date" and name != "on":
