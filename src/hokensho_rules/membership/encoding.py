@@ -23,8 +23,9 @@ from .shapes import ColumnType, Shape
 
 try:  # optional: the ``files`` extra
     import pyarrow as pa
+    import pyarrow.compute as pc
 except ImportError:  # pragma: no cover - exercised only without the extra
-    pa = None
+    pa = pc = None
 
 __all__ = ["SHOWN_ERRORS", "Chunk", "Encoder", "Encoders", "FileFormat", "arrow_schema", "csv_line", "arrow_batch", "need_arrow", "record_batch"]
 
@@ -147,14 +148,25 @@ def arrow_batch(shape: Shape, results: Sequence[Result]) -> Any:
         columns.append([None if a is None else a[1] for a in found])
         columns.append([None if a is None else a[2] for a in found])
         if keys:
-            data = [None if a is None or not a[3] else dict(a[3]) for a in found]
-            for key in keys:
-                columns.append([None if d is None else d.get(key) for d in data])
+            # One pass over each answer's (datum, value) pairs into the question's data columns:
+            # a dict per answer and a lookup per column cost twice as much (the last pair wins, as in a dict).
+            place = {key: k for k, key in enumerate(keys)}
+            data: list[list[Any]] = [[None] * len(results) for _ in keys]
+            for i, a in enumerate(found):
+                if a is not None:
+                    for datum, value in a[3]:
+                        k = place.get(datum)
+                        if k is not None:
+                            data[k][i] = value
+            columns.extend(data)
     arrays = []
     for (name, kind), values, arrow_field in zip(shape.columns, columns, schema, strict=True):
         if kind == "date" and name != "on":
-            values = [None if v is None else v - _EPOCH for v in values]
-        if kind == "date":
+            # Shifted to Arrow's epoch by pyarrow for the whole column: per cell in Python it was
+            # the largest share of building the batch (nulls stay null).
+            days = pc.subtract(pa.array(values, type=pa.int64()), _EPOCH)
+            arrays.append(days.cast(pa.int32()).cast(pa.date32()))
+        elif kind == "date":
             arrays.append(pa.array(values, type=pa.int32()).cast(pa.date32()))
         elif name in shape.mixed:
             arrays.append(pa.array([date.fromordinal(v).isoformat() if type(v) is int else v for v in values],
