@@ -162,8 +162,8 @@ def arrow_batch(shape: Shape, results: Sequence[Result]) -> Any:
     arrays = []
     for (name, kind), values, arrow_field in zip(shape.columns, columns, schema, strict=True):
         if kind == "date" and name != "on":
-            # Shifted to Arrow's epoch by pyarrow for the whole column: per cell in Python it was
-            # the largest share of building the batch (nulls stay null).
+            # Shifted to Arrow's epoch by one pyarrow subtraction for the whole column, not a
+            # Python expression per cell (nulls stay null).
             days = pc.subtract(pa.array(values, type=pa.int64()), _EPOCH)
             arrays.append(days.cast(pa.int32()).cast(pa.date32()))
         elif kind == "date":
