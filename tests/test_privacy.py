@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -170,6 +171,12 @@ _ACTIONS = BOOK.actions([MEMBER], DAY)
 _PLAN = hr.plan_mailing([MEMBER], BOOK, on=DAY)
 
 
+def _outputs_of_a_header(name: str) -> list[str]:
+    path = Path(tempfile.mkdtemp()) / "members.csv"
+    path.write_text(f"id,kind,enrolled_on,{name}\nM1,insured,2020-04-01,x\n", encoding="utf-8")
+    return [repr(evaluate_file(path, UNWRITTEN, DAY))]
+
+
 def _outputs_of_member(data: dict[str, Any]) -> list[str]:
     member = hr.Member.model_validate(data)  # refused before anything else
     decision = BOOK.evaluate(member, DAY)
@@ -213,6 +220,7 @@ SINKS: dict[str, Callable[[str], list[str]]] = {
     "impact(on=)": lambda n: [repr(hr.impact(BOOK, BOOK, [MEMBER], n))],  # type: ignore[arg-type]
     "evaluate_file(input_format=)": lambda n: [repr(evaluate_file(SAMPLE, UNWRITTEN, DAY, input_format=n))],
     "Rulebook.load(parameters value)": lambda n: [repr(hr.Rulebook.load(parameters={"temporary_acceptance_until": n}))],
+    "a file's header": _outputs_of_a_header,
     "Rulebook.load(parameters name)": lambda n: [repr(hr.Rulebook.load(parameters={n: "yes"}))],
 }
 

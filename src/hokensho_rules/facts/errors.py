@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from .privacy import redact
+
 __all__ = [
     "ConflictError",
     "DecisionError",
@@ -20,7 +22,15 @@ _MESSAGE_LIMIT = 1000
 
 
 class HokenshoError(Exception):
-    """Base of the errors of hokensho-rules."""
+    """Base of the errors of hokensho-rules.
+
+    Its message never shows a My Number: a message quotes what a caller or a file gave
+    (an id, a value, a header), so every text in it is withheld where it may be one
+    (``facts/privacy.py``), once here rather than at each place that raises.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 class RuleFileError(HokenshoError, ValueError):

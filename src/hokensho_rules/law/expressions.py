@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from .calendar import DaysOff, civil_period_end, end_of_month_after, parse_days_off, within_days_deadline
 from ..facts.record import Value, datum_key, encode, fact_key
+from ..facts.privacy import shown
 from .conditions import Fact, Params
 from .schema import (
     DayAfter,
@@ -127,7 +128,7 @@ def days_off_of(expr: WorkingDay, params: Params) -> DaysOff:
     value = params[name]
     try:
         if not isinstance(value, str):
-            raise ValueError(f"days off: expected a text such as 'saturday sunday', got {value!r}")  # noqa: TRY004, TRY301
+            raise ValueError(f"days off: expected a text such as 'saturday sunday', got {shown(value)}")  # noqa: TRY004, TRY301
         return parse_days_off(value)
     except ValueError as error:
         raise ValueError(f"parameter {name}: {error}") from None

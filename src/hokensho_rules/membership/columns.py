@@ -43,6 +43,7 @@ from ..facts.member import Member
 from ..facts.record import FACT_TYPES
 from ..evaluation.rows import RowError
 from ..facts.privacy import shown_cell
+from ..facts.errors import HokenshoError
 from .headers import JA_HEADERS, ja_header
 from .messages import cell_count, cell_problem, validation_problem
 
@@ -64,7 +65,7 @@ __all__ = [
 CellKind = Literal["date", "bool", "text", "kind"]
 
 
-class SchemaError(ValueError):
+class SchemaError(HokenshoError, ValueError):
     """The header of a membership table cannot be used: names the column and why."""
 
 

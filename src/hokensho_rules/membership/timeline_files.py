@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..evaluation.rows import RowError
-from ..facts.privacy import spreadsheet_safe
+from ..facts.privacy import shown, spreadsheet_safe
 from ..render.atomic import atomic_open, atomic_path
 from ..results.timelines import COLUMNS, Timelines
 from .writers import METADATA_PREFIX
@@ -37,7 +37,7 @@ def timeline_format(path: str | Path) -> str:
         return "csv"
     suffix = Path(path).suffix.lower()
     if suffix not in _FORMATS:
-        raise ValueError(f"cannot tell the format of {str(path)!r}: name it .parquet, .csv or .jsonl")
+        raise ValueError(f"cannot tell the format of {shown(str(path))}: name it .parquet, .csv or .jsonl")
     return _FORMATS[suffix]
 
 

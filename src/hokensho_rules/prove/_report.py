@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, Literal
 
 from ..facts.member import Member, Situation
+from ..facts.privacy import shown
 from ._model import build_member
 
 __all__ = ["Failure", "FailureKind", "ProofReport", "QuestionProof", "Status"]
@@ -180,7 +181,7 @@ class ProofReport:
         for proof in self.questions:
             if proof.question == question:
                 return proof
-        raise KeyError(f"no question {question!r} in this report")
+        raise KeyError(f"no question {shown(question)} in this report")
 
     def summary(self) -> str:
         """One line: packs, questions, queries, time and the verdict."""

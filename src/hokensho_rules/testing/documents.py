@@ -10,6 +10,7 @@ from hypothesis.errors import InvalidArgument
 from datetime import date, timedelta
 
 from ..facts.member import Abroad, Certificate, MyNumberCard, PaperCard, Situation
+from ..facts.privacy import shown
 from .world import (
     _CARD_CERTIFICATES_EXPIRE_FROM,
     INSURANCE_USE_FROM,
@@ -116,7 +117,7 @@ def _flag(value: bool | None, name: str) -> st.SearchStrategy[bool]:
     if value is None:
         return st.booleans()
     if not isinstance(value, bool):
-        raise InvalidArgument(f"{name} must be True, False or None (either), got {value!r}")
+        raise InvalidArgument(f"{name} must be True, False or None (either), got {shown(value)}")
     return st.just(value)
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Literal, TypeAlias
 
 from ..facts.member import Member, Requests
+from ..facts.privacy import shown
 from .documents import _abroad, _certificates, _my_number_cards, _paper_cards
 from ..rulebook.book import Rulebook
 from .world import (
@@ -63,7 +64,7 @@ def _as_strategy(value: object, name: str) -> st.SearchStrategy[str | None]:
         return value
     if value is None or isinstance(value, str):
         return st.just(value)
-    raise InvalidArgument(f"{name} must be a str, None or a strategy of them, got {value!r}")
+    raise InvalidArgument(f"{name} must be a str, None or a strategy of them, got {shown(value)}")
 
 
 def _spec(
@@ -80,11 +81,11 @@ def _spec(
 ) -> _Spec:
     """The caller's choices, checked against each other and against the window and the law."""
     if kind is not None and kind not in _KINDS:
-        raise InvalidArgument(f"kind must be 'insured', 'dependant' or None (either), got {kind!r}")
+        raise InvalidArgument(f"kind must be 'insured', 'dependant' or None (either), got {shown(kind)}")
     for name, flag in (("paper_card", paper_card), ("my_number_card", my_number_card),
                        ("certificate", certificate), ("voluntary_continuation", voluntary_continuation)):
         if flag is not None and not isinstance(flag, bool):
-            raise InvalidArgument(f"{name} must be True, False or None (either), got {flag!r}")
+            raise InvalidArgument(f"{name} must be True, False or None (either), got {shown(flag)}")
     if eligible_on is not None:
         _check_date("eligible_on", eligible_on)
         if not world.start <= eligible_on <= world.end:
@@ -245,7 +246,7 @@ def members(
     if isinstance(member_id, str):
         return _member(world, spec, member_id)
     if not isinstance(member_id, st.SearchStrategy):
-        raise InvalidArgument(f"member_id must be a str or a strategy of them, got {member_id!r}")
+        raise InvalidArgument(f"member_id must be a str or a strategy of them, got {shown(member_id)}")
     return member_id.flatmap(lambda one: _member(world, spec, one))
 
 
@@ -358,11 +359,11 @@ def memberships(
     """
     for name, value in (("min_size", min_size), ("max_size", max_size)):
         if type(value) is not int or value < 0:
-            raise InvalidArgument(f"{name} must be a non-negative int, got {value!r}")
+            raise InvalidArgument(f"{name} must be a non-negative int, got {shown(value)}")
     if min_size > max_size:
         raise InvalidArgument(f"min_size={min_size} must not exceed max_size={max_size}")
     if not isinstance(id_prefix, str) or not id_prefix:
-        raise InvalidArgument(f"id_prefix must be a non-empty str, got {id_prefix!r}")
+        raise InvalidArgument(f"id_prefix must be a non-empty str, got {shown(id_prefix)}")
     world = _world(rulebook, start, end)
     spec = _spec(
         world, kind=None, eligible_on=eligible_on, paper_card=paper_card, my_number_card=my_number_card,

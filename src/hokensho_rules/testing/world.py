@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from ..evaluation.change_points import rulebook_dates
+from ..facts.privacy import shown
 from ..rulebook.book import Rulebook
 
 __all__ = [
@@ -142,12 +143,12 @@ def _world_of(book: Rulebook, start: date, end: date) -> _World:
 
 def _check_date(name: str, value: object) -> None:
     if type(value) is not date:
-        raise InvalidArgument(f"{name} must be a datetime.date, got {value!r}")
+        raise InvalidArgument(f"{name} must be a datetime.date, got {shown(value)}")
 
 
 def _world(rulebook: Rulebook | None, start: date | None, end: date | None) -> _World:
     if rulebook is not None and not isinstance(rulebook, Rulebook):
-        raise InvalidArgument(f"rulebook must be a hokensho_rules.Rulebook or None, got {rulebook!r}")
+        raise InvalidArgument(f"rulebook must be a hokensho_rules.Rulebook or None, got {shown(rulebook)}")
     first, last = start or EARLIEST, end or LATEST
     _check_date("start", first)
     _check_date("end", last)
