@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..facts.record import Value, datum_key, fact_key, answer_key
 from ..law.conditions import Params, all_conditions, operand_value
@@ -37,9 +37,16 @@ from ..law.schema import (
     Rule,
 )
 
-__all__ = ["KeyFunction", "abstraction_key"]
+__all__ = ["KeyFunction", "KeySpec", "abstraction_key", "flag_compared", "key_function", "key_spec"]
 
 KeyFunction = Callable[[Mapping[str, Value]], Hashable]
+
+
+class KeySpec(NamedTuple):
+    """What a stratum's key reads: per flat key its number constants and other constants, and the compared pairs."""
+
+    columns: tuple[tuple[str, tuple[int, ...], frozenset[Hashable]], ...]
+    pairs: tuple[tuple[str, str], ...]
 
 
 class _Mark:
@@ -109,12 +116,13 @@ def _flag(value: bool) -> _Mark:
     return _TRUE if value else _FALSE
 
 
-def abstraction_key(rules: Iterable[Rule], params: Params) -> KeyFunction:
-    """The key function of a stratum made of ``rules`` under ``params`` (the epoch's values).
+def flag_compared(others: frozenset[Hashable], value: bool) -> bool:
+    """Whether a key's conditions compare its flag with ``value`` (else the flag reads as "another value")."""
+    return _flag(value) in others
 
-    Two flat facts with equal keys satisfy the same conditions of these rules, so the
-    engine fires the same rules for both.
-    """
+
+def key_spec(rules: Iterable[Rule], params: Params) -> KeySpec:
+    """What the key of a stratum made of ``rules`` under ``params`` (the epoch's values) reads."""
     reads = _Reads()
     for rule in rules:
         for condition in all_conditions(rule):
@@ -123,15 +131,20 @@ def abstraction_key(rules: Iterable[Rule], params: Params) -> KeyFunction:
     columns = tuple(
         (name, tuple(sorted(reads.numbers[name])), frozenset(reads.others[name])) for name in sorted(reads.numbers)
     )
-    pairs = tuple(sorted(reads.pairs))
-
-    return _generated(columns, pairs)
+    return KeySpec(columns, tuple(sorted(reads.pairs)))
 
 
-def _generated(
-    columns: tuple[tuple[str, tuple[int, ...], frozenset[Hashable]], ...], pairs: tuple[tuple[str, str], ...]
-) -> KeyFunction:
-    """The key function written out column by column and compiled.
+def abstraction_key(rules: Iterable[Rule], params: Params) -> KeyFunction:
+    """The key function of a stratum made of ``rules`` under ``params`` (the epoch's values).
+
+    Two flat facts with equal keys satisfy the same conditions of these rules, so the
+    engine fires the same rules for both.
+    """
+    return key_function(key_spec(rules, params))
+
+
+def key_function(spec: KeySpec) -> KeyFunction:
+    """The key function of ``spec``, written out column by column and compiled.
 
     It is computed for every stratum of every member: unrolled, it costs about half
     of a loop over the columns. Only names are put in the source; every key and
@@ -140,6 +153,7 @@ def _generated(
     namespace: dict[str, Any] = {
         "position": bisect.bisect_left, "OTHER": _OTHER, "TRUE": _TRUE, "FALSE": _FALSE, "PRESENT": _PRESENT,
     }
+    columns, pairs = spec
     lines = ["def key(fact):", "    get = fact.get"]
     names = []
     for i, (name, numbers, others) in enumerate(columns):

@@ -18,7 +18,7 @@ from collections.abc import Hashable, Mapping
 from datetime import date
 from typing import NamedTuple
 
-from .abstraction import KeyFunction, abstraction_key
+from .abstraction import KeyFunction, KeySpec, key_function, key_spec
 from ..law.needs import needs
 from ..facts.errors import DecisionError
 from ..facts.member import Member, Situation
@@ -81,7 +81,8 @@ class _Program:
     def __init__(self, book: Evaluator, params: Mapping[str, date | int | str], cache_size: int):
         self.params = params
         self.strata = book.program(params)
-        self.keys: tuple[KeyFunction, ...] = tuple(abstraction_key(s.rules, params) for s in self.strata)
+        self.specs: tuple[KeySpec, ...] = tuple(key_spec(s.rules, params) for s in self.strata)
+        self.keys: tuple[KeyFunction, ...] = tuple(key_function(spec) for spec in self.specs)
         self.cache: tuple[dict[Hashable, _Entry], ...] = tuple({} for _ in self.strata)
         self.cache_size = cache_size
         self.plans: dict[tuple[str, ...], _Plan] = {}
@@ -276,6 +277,10 @@ class OutcomeEvaluator:
     def result_of_fact(self, row: int, member_id: str, on: date, fact: dict[str, Value]) -> MemberResult:
         """The MemberResult of a member given as its flat fact on ``on`` (``flat.to_record``); adds to ``fact``."""
         return self._result(row, member_id, on, self._packed_fact(member_id, on, fact))
+
+    def result_of_packed(self, row: int, member_id: str, on: date, packed: _PackedAnswers) -> MemberResult:
+        """The MemberResult of answers already packed (``chunk.packed_chunk``)."""
+        return self._result(row, member_id, on, packed)
 
     def _result(self, row: int, member_id: str, on: date, packed: _PackedAnswers) -> MemberResult:
         answered = {question: (outcome, rule_id) for question, outcome, rule_id, _ in packed}

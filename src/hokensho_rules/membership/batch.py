@@ -19,7 +19,6 @@ the problem. A bad cell, an invalid member, a conflict or a gap stops only its r
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import multiprocessing
 import os
@@ -31,22 +30,20 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from tqdm import tqdm
 
-from .columnar import chunk_facts
+from .decide import _chunk, _Flattened, _Job
 from .pool import exit_code as _exit_code, stop_workers as _stop_workers
-from .columns import Header, SchemaError, parse_row
-from .messages import decision_problem
+from .columns import Header
 from .unique import unique_rows
 from ..facts.privacy import shown
-from ..facts.errors import DecisionError, EngineError, WorkerDied
+from ..facts.errors import WorkerDied
 from ..facts.member import Member
-from ..facts.record import Value, to_record
+from ..facts.record import to_record
 from ..evaluation.outcomes import OutcomeEvaluator, evaluator_for
-from ..evaluation.rows import Answer, MemberResult, RowError
-from ..render import Decision
+from ..evaluation.rows import MemberResult, RowError
 from ..render.results import Results
 from ..rulebook.book import Rulebook
 
@@ -82,93 +79,6 @@ def default_processes() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-@dataclass(frozen=True)
-class _Job:
-    """What every chunk of one call shares; pickled into each task."""
-
-    on: date
-    decisions: bool
-    header: Header | None
-    # Turns a chunk's results into what the caller consumes (e.g. rows of an output file),
-    # in the worker, so that the parent process only passes data along.
-    transform: Callable[[list[Result]], Any] | None
-    columnar: bool = True  # table rows read column by column (columnar.py); off only to compare
-
-
-# --- one chunk, in whichever process ----------------------------------------------------
-
-
-def _decided(evaluator: OutcomeEvaluator, row: int, member: Member, job: _Job) -> MemberResult:
-    if not job.decisions:
-        return evaluator.result(row, member, job.on)
-    decision = Decision.of(evaluator.book.trace(member, job.on), evaluator.book.law)
-    answers = {q: Answer(v.outcome, v.rule_id, dict(v.data)) for q, v in decision.items()}
-    return MemberResult(row, member.id, job.on, answers, evaluator.actions(member.id, job.on, answers), decision)
-
-
-class _Flattened(NamedTuple):
-    """A Member as it travels to a worker: its id and its flat fact on the job's date.
-
-    A pydantic model costs several times more to pickle and unpickle than its flat
-    fact, which is all the engine reads; flattening in the parent costs less than
-    pickling the model would.
-    """
-
-    member_id: str
-    fact: dict[str, Value]
-
-
-def _one(evaluator: OutcomeEvaluator, row: int, item: object, job: _Job, headers: dict[tuple[str, ...], Header]) -> Result:
-    member: Member | RowError
-    if isinstance(item, RowError):
-        # A row the reader could not read, or a repeated id: already an error row, now numbered.
-        return dataclasses.replace(item, row=row)
-    if isinstance(item, _Flattened):
-        flattened = item
-        return _guarded(row, item.member_id, lambda: evaluator.result_of_fact(row, flattened.member_id, job.on,
-                                                                               flattened.fact))
-    if isinstance(item, Member):
-        member = item
-    elif job.header is not None and isinstance(item, (tuple, list)):
-        member = parse_row(job.header, item, row)
-    elif isinstance(item, Mapping):
-        keys = tuple(str(k) for k in item)
-        header = headers.get(keys)
-        if header is None:
-            try:
-                header = headers[keys] = Header.resolve(keys)
-            except SchemaError as error:
-                return RowError(row, None, str(error), "SchemaError",
-                                problem_ja=decision_problem("SchemaError", str(error)))
-        member = parse_row(header, list(item.values()), row)
-    else:
-        return RowError(row, None, f"expected a hokensho_rules.Member or a row of cells, got {type(item).__name__}",
-                        "TypeError")
-    if isinstance(member, RowError):
-        return member
-    valid = member
-    return _guarded(row, member.id, lambda: _decided(evaluator, row, valid, job))
-
-
-def _guarded(row: int, member_id: str, evaluate: Callable[[], MemberResult]) -> Result:
-    """``evaluate()``, or the error row of what stopped it: a conflict, a gap, a datum beyond
-    the calendar, a fact the engine refused. Only this row stops."""
-    try:
-        return evaluate()
-    except (DecisionError, ValueError, OverflowError, EngineError) as error:
-        kind = type(error).__name__
-        return RowError(row, member_id, str(error), kind, problem_ja=decision_problem(kind, str(error)))
-
-
-def _chunk(evaluator: OutcomeEvaluator, first_row: int, items: Sequence[object], job: _Job) -> Any:
-    headers: dict[tuple[str, ...], Header] = {}
-    if job.header is not None and job.columnar and not job.decisions:  # a table's rows: read column by column (columnar.py)
-        facts = chunk_facts(job.header, job.on, items)
-        items = [item if f is None else _Flattened(str(f["id"]), f) for item, f in zip(items, facts, strict=True)]
-    results = [_one(evaluator, first_row + i, item, job, headers) for i, item in enumerate(items)]
-    return job.transform(results) if job.transform is not None else results
 
 
 # --- worker processes -------------------------------------------------------------------

@@ -134,7 +134,7 @@ _TOO_LONG = "\x00\n"
 
 
 def _error(problem: Problem, kind: str) -> RowError:
-    # Numbered by the batch (batch._one), which knows the row's place in the input.
+    # Numbered by the batch (decide._one), which knows the row's place in the input.
     return RowError(0, None, problem.en, kind, problem_ja=problem.ja)
 
 
