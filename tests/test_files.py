@@ -135,3 +135,19 @@ def test_cp932_output_never_replaces_a_character_silently(tmp_path: Path, book: 
     # The run failed: the earlier file is left as it was, and no temporary file stays.
     assert (tmp_path / "r.csv").read_bytes() == earlier
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.csv", "r.csv"]
+
+
+def test_parquet_row_groups_gather_chunks(tmp_path: Path, book: hr.Rulebook, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Chunks of 50 rows are written as row groups of at least ROW_GROUP_ROWS (here 120), the rest at the end:
+    # the same rows, in order, as one chunk gives.
+    from hokensho_rules.membership import writers
+
+    monkeypatch.setattr(writers, "ROW_GROUP_ROWS", 120)
+    source = write_csv(tmp_path / "m.csv", generate(310), encoding="utf-8", japanese=False)
+    evaluate_file(source, tmp_path / "gathered.parquet", ON, rulebook=book, processes=1, chunk_size=50)
+    evaluate_file(source, tmp_path / "whole.parquet", ON, rulebook=book, processes=1, chunk_size=400)
+    gathered = pq.ParquetFile(tmp_path / "gathered.parquet")
+    groups = [gathered.metadata.row_group(i).num_rows for i in range(gathered.metadata.num_row_groups)]
+    assert groups == [150, 150, 10]
+    assert gathered.read().equals(pq.read_table(tmp_path / "whole.parquet"))
+    assert gathered.metadata.metadata[b"hokensho_rules.rows_read"] == b"310"

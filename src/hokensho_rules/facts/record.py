@@ -134,10 +134,18 @@ _SUBMODELS = tuple(
 )
 
 
+@functools.cache
+def _keys(prefix: str, model: type[BaseModel]) -> dict[str, str]:
+    """The record's key of each field of ``model`` under ``prefix`` (built once: every member has them)."""
+    return {name: f"{prefix}__{name}" for name in model.model_fields}
+
+
 def _put(out: dict[str, Value], prefix: str, model: BaseModel) -> None:
+    keys = _keys(prefix, type(model))
     for name, value in model.__dict__.items():
-        if value is not None and not isinstance(value, BaseModel):
-            out[f"{prefix}__{name}"] = encode(value)
+        if value is None or isinstance(value, BaseModel):
+            continue
+        out[keys.get(name) or f"{prefix}__{name}"] = value.toordinal() if isinstance(value, date) else value
 
 
 def to_record(member: Member, on: date, situation: Situation | None = None) -> dict[str, Value]:

@@ -12,6 +12,8 @@ hundreds of thousands of times; :func:`evaluate_expr` is that closure applied on
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
@@ -103,7 +105,9 @@ def compile_expr(expr: Expr, params: Params) -> Compiled:
         return _dated(compile_expr(expr.within_days.start, params), lambda day: within_days_deadline(day, days))
     if isinstance(expr, WorkingDay):
         days_off = days_off_of(expr, params)
-        return _dated(compile_expr(expr.working_day.date, params), days_off.next_working_day)
+        # Remembered per day (a pure function of it): a deadline of every member of a batch falls on a few thousand days.
+        moved = functools.lru_cache(maxsize=1 << 14)(days_off.next_working_day)
+        return _dated(compile_expr(expr.working_day.date, params), moved)
     if isinstance(expr, DaysBefore):
         back = timedelta(days=_count(expr.days_before.days, params))
         return _dated(compile_expr(expr.days_before.start, params), lambda day: day - back)

