@@ -140,6 +140,11 @@ def test_every_certificate_held_on_the_loss_day_is_asked_back(case: tuple[hr.Mem
 @example(hr.Member(id="X6", kind="insured", enrolled_on=date(2020, 4, 1), employer="E1",
                    certificate=hr.Certificate(issued_on=date(2025, 10, 1), takes_effect_on=date(2025, 12, 2))),
          date(2026, 1, 5))
+# Issued while the paper card was usable, its holder gone before the card stopped: never in effect (B-2.empty).
+@example(hr.Member(id="M1", kind="insured", enrolled_on=date(2014, 1, 1), loss_on=date(2024, 12, 3), employer="E1",
+                   paper_card=hr.PaperCard(issued_on=date(2014, 1, 1)),
+                   certificate=hr.Certificate(issued_on=date(2024, 12, 2))),
+         date(2025, 1, 1))
 def test_a_validity_starts_when_the_certificate_takes_effect_and_lasts_at_most_5_years(
     book: hr.Rulebook, member: hr.Member, on: date
 ) -> None:
