@@ -160,6 +160,29 @@ def test_a_validity_starts_when_the_certificate_takes_effect_and_lasts_at_most_5
     assert effective <= start <= until <= civil_period_end(start, years=5)
 
 
+@given(members(certificate=True, paper_card=True), DAYS)
+@example(hr.Member(id="D1", kind="insured", enrolled_on=date(2014, 1, 1), loss_on=date(2025, 12, 3), employer="E1",
+                   paper_card=hr.PaperCard(issued_on=date(2014, 1, 1)),
+                   certificate=hr.Certificate(issued_on=date(2025, 10, 1))),
+         date(2025, 11, 1))
+def test_a_certificate_waiting_for_the_card_is_not_issued_again_nor_valid_after_the_membership(
+    member: hr.Member, on: date
+) -> None:
+    """X-6 with B-2: a held certificate that has not taken effect and ends with the membership is not
+    issued again (no renewal is ever due for it, X-2); one whose day comes on or after the loss date is not valid."""
+    decision = IN_FORCE.evaluate(member, on)
+    takes_effect, validity = decision["certificate.takes_effect"], decision["certificate.validity"]
+    if takes_effect.outcome != "on_day" or member.loss_on is None:
+        return
+    if takes_effect.data["day"] >= member.loss_on:
+        assert validity.outcome == "invalid", validity.rule_id
+        return
+    ends_with_membership = validity.outcome == "period" and validity.data["next_from"] == member.loss_on
+    if ends_with_membership and on < validity.data["valid_from"] and decision["member.eligible"].outcome == "yes":
+        event("a held certificate not in effect yet, ending with the membership")
+        assert decision["certificate.issuance"].outcome == "none", decision["certificate.issuance"].rule_id
+
+
 # --- batch, CLI and single evaluation agree; files say what the model says (X-22) -------------
 
 
