@@ -42,9 +42,10 @@ METADATA_PREFIX = "hokensho_rules."
 """The prefix of the key-value metadata keys of a Parquet output."""
 
 # Rows per Parquet row group: chunks are gathered up to it, as a reader of the file
-# wants groups of tens of thousands of rows, not one per chunk of 2,000 (a row group per
-# chunk made the file 1.7 times larger and took half as long again to write).
-ROW_GROUP_ROWS = 65_536
+# wants groups of thousands of rows, not one per chunk of 2,000. Measured on 100,000 members:
+# a group per chunk made the file 1.6 times larger; 65,536 rows would make it 8 % smaller
+# still, for 55 MiB more memory held while gathering.
+ROW_GROUP_ROWS = 16_384
 
 
 class Writer:
