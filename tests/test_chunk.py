@@ -143,3 +143,4 @@ def test_rows_apart_only_at_a_constant_are_told_apart(book: hr.Rulebook, data: s
     for member_id, fact, answered in zip(ids, facts, chunk, strict=True):
         expected = per_member(evaluator, member_id, on, fact)
         assert answered == expected or (answered is None and isinstance(expected, type)), member_id
+

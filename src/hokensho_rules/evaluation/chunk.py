@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..facts.record import Value, datum_key, is_answer_key
+from ..facts.record import Value, datum_key
 from .abstraction import KeySpec, flag_compared
 from .outcomes import MEMO_SIZE, OutcomeEvaluator, _Plan, _Program
 from .rows import _PackedAnswers
@@ -137,7 +137,8 @@ class _Chunk:
     def set(self, key: str, rows: Any, values: object) -> None:
         column = self.added.get(key)
         if column is None:
-            column = self.added[key] = np.full(self.n, None, dtype=object) if is_answer_key(key) else self.column(key).copy()
+            # From the given values, as the per-member walk writes over its fact: a row not written keeps its own.
+            column = self.added[key] = self.column(key).copy()
         column[rows] = values
         self._typed.pop(key, None)
 

@@ -63,11 +63,6 @@ def answer_key(question: str) -> str:
 
 
 @functools.cache
-def is_answer_key(key: str) -> bool:
-    """Whether ``key`` holds a question's outcome or datum: a key ``to_record`` never makes."""
-    return key.startswith(answer_key(""))
-
-
 def datum_key(question: str, datum: str) -> str:
     """The record's key holding one datum of a question's outcome for later strata."""
     return f"{answer_key(question)}__{datum}"
