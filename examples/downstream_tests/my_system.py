@@ -54,6 +54,8 @@ def certificate_validity(member: Member) -> tuple[date, date] | None:
         return None
     start = max(certificate.issued_on, certificate.takes_effect_on or certificate.issued_on, member.enrolled_on)
     start = max(start, _paper_card_stops(member) or start)
+    if loss is not None and start >= loss:
+        return None  # it waits for the paper card, and the membership ends first
     until = _period_end(start, CERTIFICATE_YEARS)
     if certificate.expires_on is not None:
         until = min(until, certificate.expires_on)
