@@ -140,7 +140,7 @@ def _put(out: dict[str, Value], prefix: str, model: BaseModel) -> None:
     for name, value in model.__dict__.items():
         if value is None or isinstance(value, BaseModel):
             continue
-        out[keys.get(name) or f"{prefix}__{name}"] = value.toordinal() if isinstance(value, date) else value
+        out[keys.get(name) or f"{prefix}__{name}"] = encode(value)
 
 
 def to_record(member: Member, on: date, situation: Situation | None = None) -> dict[str, Value]:

@@ -34,14 +34,13 @@ from typing import Any
 
 from tqdm import tqdm
 
-from .decide import _chunk, _Flattened, _Job
+from .decide import _chunk, _flattened, _Job
 from .pool import exit_code as _exit_code, stop_workers as _stop_workers
 from .columns import Header
 from .unique import unique_rows
 from ..facts.privacy import shown
 from ..facts.errors import WorkerDied
 from ..facts.member import Member
-from ..facts.record import to_record
 from ..evaluation.outcomes import OutcomeEvaluator, evaluator_for
 from ..evaluation.rows import MemberResult, RowError
 from ..render.results import Results
@@ -171,7 +170,7 @@ def _ordered(
     try:
         for first_row, items in chunks:
             sent = items if job.decisions else [
-                _Flattened(item.id, to_record(item, job.on)) if type(item) is Member else item for item in items
+                _flattened(item, job.on) if type(item) is Member else item for item in items
             ]
             pending.append((first_row, sent, submit(first_row, sent)))
             while len(pending) >= processes * _IN_FLIGHT_PER_WORKER:
