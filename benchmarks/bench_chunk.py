@@ -34,6 +34,7 @@ import membership_file
 
 import hokensho_rules as hr
 from hokensho_rules.evaluation.chunk import packed_chunk
+from hokensho_rules.facts.table import FactTable
 from hokensho_rules.evaluation.outcomes import OutcomeEvaluator
 from hokensho_rules.facts.record import to_record
 from hokensho_rules.membership.columns import parse_row
@@ -70,7 +71,7 @@ def by_chunk(book: hr.Rulebook, ids: list[str], facts: list[dict[str, object]]) 
     start = time.process_time()
     out: list[object] = []
     for first in range(0, len(facts), CHUNK):
-        out += packed_chunk(evaluator, ids[first:first + CHUNK], ON, facts[first:first + CHUNK])  # type: ignore[arg-type]
+        out += packed_chunk(evaluator, ids[first:first + CHUNK], ON, FactTable.of_facts(facts[first:first + CHUNK]))  # type: ignore[arg-type]
     return time.process_time() - start, out
 
 

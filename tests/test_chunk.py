@@ -20,6 +20,7 @@ import hokensho_rules as hr
 from hokensho_rules.evaluation.chunk import packed_chunk
 from hokensho_rules.evaluation.outcomes import OutcomeEvaluator
 from hokensho_rules.facts.record import to_record
+from hokensho_rules.facts.table import FactTable
 from hokensho_rules.testing import evaluation_dates, memberships
 from rule_files import lost_card
 
@@ -38,7 +39,7 @@ def per_member(evaluator: OutcomeEvaluator, member_id: str, on: date, fact: dict
 def check(evaluator: OutcomeEvaluator, people: list[hr.Member], on: date) -> None:
     facts = [to_record(m, on) for m in people]
     kept = [dict(f) for f in facts]
-    chunk = packed_chunk(evaluator, [m.id for m in people], on, facts)
+    chunk = packed_chunk(evaluator, [m.id for m in people], on, FactTable.of_facts(facts))
     assert facts == kept, "the chunk's walk leaves the facts as they were"
     for member, fact, answered in zip(people, facts, chunk, strict=True):
         expected = per_member(evaluator, member.id, on, fact)
@@ -82,7 +83,7 @@ def test_a_column_of_values_of_several_types_is_keyed_row_by_row() -> None:
     facts[1][key] = "text"
     facts[2][key] = True
     evaluator = OutcomeEvaluator(BOOK)
-    chunk = packed_chunk(evaluator, [m.id for m in people], on, facts)
+    chunk = packed_chunk(evaluator, [m.id for m in people], on, FactTable.of_facts(facts))
     for member, fact, answered in zip(people, facts, chunk, strict=True):
         expected = per_member(evaluator, member.id, on, fact)
         assert answered == expected or (answered is None and isinstance(expected, type)), member.id
@@ -97,7 +98,7 @@ def test_the_chunk_decides_each_distinct_case_once() -> None:
     people = [hr.Member(id=f"D{i}", kind="insured", enrolled_on=date(2020, 4, 1), **histories[i % 4])  # type: ignore[arg-type]
               for i in range(400)]
     evaluator = OutcomeEvaluator(BOOK)
-    packed = packed_chunk(evaluator, [m.id for m in people], on, [to_record(m, on) for m in people])
+    packed = packed_chunk(evaluator, [m.id for m in people], on, FactTable.of_facts([to_record(m, on) for m in people]))
     assert all(p is not None for p in packed)
     strata = len(BOOK.program(BOOK.params_on(on)))
     assert 0 < evaluator.engine_calls <= 4 * strata
@@ -139,7 +140,7 @@ def test_rows_apart_only_at_a_constant_are_told_apart(book: hr.Rulebook, data: s
         facts += [fact, twin]
     ids = [f"P{i}" for i in range(len(facts))]
     evaluator = EVALUATORS[id(book)]
-    chunk = packed_chunk(evaluator, ids, on, facts)
+    chunk = packed_chunk(evaluator, ids, on, FactTable.of_facts(facts))
     for member_id, fact, answered in zip(ids, facts, chunk, strict=True):
         expected = per_member(evaluator, member_id, on, fact)
         assert answered == expected or (answered is None and isinstance(expected, type)), member_id

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -87,7 +88,15 @@ def tables(draw: st.DrawFn, book: hr.Rulebook) -> tuple[Header, list[list[str]],
 
 
 def _same_facts(header: Header, rows: list[list[str]], on: date) -> None:
-    facts = ChunkReader(header, on).facts(rows, 1)
+    reader = ChunkReader(header, on)
+    read, table = reader.table(rows, 1)
+    facts = reader.facts(rows, 1)
+    assert read == [i for i, fact in enumerate(facts) if fact is not None]
+    # The table's columns (templates with each row's own cells put in) are the facts' values, key by key.
+    kept = [fact for fact in facts if fact is not None]
+    for key in sorted({key for fact in kept for key in fact} | {"absent"}):
+        assert table.column(key).tolist() == [fact.get(key) for fact in kept], key
+        assert table.has(key, np.arange(len(kept))).tolist() == [key in fact for fact in kept], key
     for number, (row, fact) in enumerate(zip(rows, facts, strict=True), start=1):
         parsed = parse_row(header, row, number)
         if fact is None:

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..facts.record import Value, datum_key
+from ..facts.table import FactTable, objects
 from .abstraction import KeySpec, flag_compared
 from .outcomes import MEMO_SIZE, OutcomeEvaluator, _Plan, _Program
 from .rows import _PackedAnswers
@@ -38,11 +39,6 @@ _Packed = tuple[str, str, str, tuple[tuple[str, int | str], ...]]
 
 # Codes of a value in a key column: a position among number constants is 0 or more.
 _ABSENT, _TRUE, _FALSE, _OTHER, _PRESENT, _FIRST_TEXT = -1, -2, -3, -4, -5, -10
-
-
-def _objects(values: Sequence[object]) -> Any:
-    # fromiter keeps each item whole: a tuple is one element, not a row of a 2-D array.
-    return np.fromiter(values, dtype=object, count=len(values))
 
 
 class _Typed(NamedTuple):
@@ -111,9 +107,9 @@ def _pair_codes(left: _Typed, right: _Typed) -> Any:
 class _Chunk:
     """The chunk's facts: the members' own as given, and what the strata added, as columns."""
 
-    def __init__(self, facts: Sequence[dict[str, Value]]):
-        self.facts = facts
-        self.n = len(facts)
+    def __init__(self, table: FactTable):
+        self.table = table
+        self.n = table.n
         self._given: dict[str, Any] = {}
         self._typed: dict[str, _Typed] = {}
         self.added: dict[str, Any] = {}
@@ -123,7 +119,7 @@ class _Chunk:
         if found is None:
             found = self._given.get(key)
             if found is None:
-                found = self._given[key] = _objects([fact.get(key) for fact in self.facts])
+                found = self._given[key] = self.table.column(key)
         return found
 
     def typed(self, key: str, rows: Any) -> _Typed:
@@ -144,15 +140,12 @@ class _Chunk:
 
     def fact(self, row: int) -> dict[str, Value]:
         """Row ``row``'s fact as the per-member walk has it at this point."""
-        fact = dict(self.facts[row])
+        fact = self.table.fact(row)
         for key, column in self.added.items():
             value = column[row]
             if value is not None:
                 fact[key] = value
         return fact
-
-    def has(self, key: str, rows: Any) -> Any:
-        return np.fromiter((key in self.facts[i] for i in rows.tolist()), dtype=bool, count=len(rows))
 
 
 def _groups(chunk: _Chunk, spec: KeySpec, key_of: Any, rows: Any) -> tuple[Any, Any]:
@@ -205,15 +198,15 @@ class _Answers:
         self.which[self.order[question]][rows] = indices
 
     def rows(self, alive: Any) -> list[_PackedAnswers]:
-        columns = [_objects(given)[which[alive]].tolist() for given, which in zip(self.given, self.which, strict=True)]
+        columns = [objects(given)[which[alive]].tolist() for given, which in zip(self.given, self.which, strict=True)]
         return [tuple(filter(None, answers)) for answers in zip(*columns)]
 
 
 def packed_chunk(
-    evaluator: OutcomeEvaluator, member_ids: Sequence[str], on: date, facts: Sequence[dict[str, Value]]
+    evaluator: OutcomeEvaluator, member_ids: Sequence[str], on: date, facts: FactTable
 ) -> list[_PackedAnswers | None]:
-    """Each fact's packed answers on ``on`` (facts made by ``to_record``), or None for a row the
-    per-member walk must decide itself. The facts are not changed."""
+    """Each row's packed answers on ``on`` (facts as ``to_record`` makes them), or None for a row
+    the per-member walk must decide itself. The facts are not changed."""
     program = evaluator._program(evaluator.book.law.params_on(on))
     chunk = _Chunk(facts)
     alive = np.ones(chunk.n, dtype=bool)
@@ -221,7 +214,7 @@ def packed_chunk(
     for stratum, spec, key_of, cache in zip(program.strata, program.specs, program.keys, program.cache, strict=True):
         rows = np.flatnonzero(alive)
         if stratum.requires is not None:
-            rows = rows[chunk.has(stratum.requires, rows)]
+            rows = rows[chunk.table.has(stratum.requires, rows)]
         if not rows.size:
             continue
         first, inverse = _groups(chunk, spec, key_of, rows)
@@ -324,7 +317,7 @@ def _answer(
     chunk.set(plan.answer_key, rows, plan.outcome)
     answers.set(plan.question, rows, chosen)
     for datum in sorted({datum for values in data for datum in values}):
-        values = _objects([values.get(datum) for values in data])[of_row]
+        values = objects([values.get(datum) for values in data])[of_row]
         written = values != None  # noqa: E711 - a datum without a value is not written, as per member
         chunk.set(datum_key(plan.question, datum), rows[written], values[written])
 

@@ -37,9 +37,10 @@ from pydantic_core import SchemaValidator
 
 from ..facts.member import Member
 from ..facts.record import Value, to_record
+from ..facts.table import FactTable, objects
 from .columns import HELD, Column, Header, _CellError, _is_empty, _PARSERS, parse_row
 
-__all__ = ["ChunkReader", "chunk_facts", "reader_for"]
+__all__ = ["ChunkReader", "chunk_table", "reader_for"]
 
 _BAD = object()  # a cell that cannot be read, or a text the Member refuses
 _MISS = object()
@@ -151,8 +152,17 @@ class ChunkReader:
 
         ``rows`` are lists or tuples of ``header``'s width; row ``i`` is input row ``first_row + i``.
         """
+        read, table = self.table(rows, first_row)
+        out: list[dict[str, Value] | None] = [None] * len(rows)
+        for k, i in enumerate(read):
+            out[i] = table.fact(k)
+        return out
+
+    def table(self, rows: Sequence[Sequence[object]], first_row: int) -> tuple[list[int], FactTable]:
+        """The rows read (their positions in ``rows``, in order) and their flat facts as a table;
+        a row not read is one ``parse_row`` must read itself. Arguments as :meth:`facts`."""
         if not rows:
-            return []
+            return [], FactTable([], np.zeros(0, dtype=np.int64))
         values = [self._column(j, cells) for j, cells in enumerate(zip(*rows, strict=True))]
         n = len(rows)
         ok = np.ones(n, dtype=bool)
@@ -160,23 +170,26 @@ class ChunkReader:
             ok &= np.fromiter((v is not _BAD for v in column), dtype=bool, count=n)
         signature = self._signature(values, n)
         keys = np.ascontiguousarray(signature).view(np.dtype((np.void, signature.shape[1] * signature.itemsize)))[:, 0]
-        out: list[dict[str, Value] | None] = [None] * n
-        groups: dict[bytes, list[int]] = {}
-        for i in np.flatnonzero(ok).tolist():
-            groups.setdefault(keys[i].tobytes(), []).append(i)
-        for key, members in groups.items():
-            template = self._template(key, rows[members[0]], values, members[0], first_row + members[0])
-            if template is None:
-                continue
-            record, names, positions = template.record, template.keys, template.positions
-            columns = [values[j] for j in positions]
-            for i in members:
-                fact = record.copy()
-                for name, column in zip(names, columns, strict=True):
-                    cell = column[i]
-                    fact[name] = cell.toordinal() if isinstance(cell, date) else cell  # type: ignore[assignment]
-                out[i] = fact
-        return out
+        candidates = np.flatnonzero(ok)
+        _, first, inverse = np.unique(keys[candidates], return_index=True, return_inverse=True)
+        templates = [self._template(keys[i].tobytes(), rows[i], values, int(i), first_row + int(i))
+                     for i in candidates[first].tolist()]
+        kept = np.array([t is not None for t in templates], dtype=bool)
+        inverse = inverse.reshape(-1)
+        taken = kept[inverse]
+        read = candidates[taken]
+        # Templates renumbered without the invalid ones; each row read points at its own.
+        renumber = np.cumsum(kept) - 1
+        which = renumber[inverse[taken]]
+        used = [t for t in templates if t is not None]
+        own: dict[str, tuple[Any, Any]] = {}
+        for j in sorted({j for t in used for j in t.positions}):
+            cells = objects([c.toordinal() if isinstance(c, date) else c for c in values[j]])[read]
+            for name in self._keys[j]:
+                takes = np.array([name in t.keys for t in used], dtype=bool)[which]
+                if takes.any():
+                    own[name] = (cells, takes)
+        return read.tolist(), FactTable([t.record for t in used], which, own)
 
     def _signature(self, values: list[list[object]], n: int) -> Any:
         if any(len(codes) >= _CELLS_KEPT for codes in self._codes):
@@ -229,22 +242,17 @@ def reader_for(header: Header, on: date) -> ChunkReader:
     return found
 
 
-def chunk_facts(header: Header, on: date, items: Sequence[object]) -> list[dict[str, Value] | None]:
-    """The flat fact of each item of a chunk of ``header``'s rows on ``on``; None where an item is read alone.
+def chunk_table(header: Header, on: date, items: Sequence[object]) -> tuple[list[int], FactTable]:
+    """The items of a chunk of ``header``'s rows on ``on`` read column by column (their positions,
+    in order) and their flat facts; every other item is read alone.
 
     A mapping whose keys are the header's names, in order (a JSON Lines row), is read as
     the row of its values. Other items (an error row of the reader, a repeated id, a row
-    of another width or keys, a Member) are None too: the batch handles them as before.
+    of another width or keys, a Member) are not read here: the batch handles them as before.
     """
     width = len(header.columns)
     names = list(header.names)
     items = [list(item.values()) if isinstance(item, dict) and list(item) == names else item for item in items]
     table = [i for i, item in enumerate(items) if type(item) in (list, tuple) and len(item) == width]  # type: ignore[arg-type]
-    if len(table) == len(items):
-        return reader_for(header, on).facts(items, 1)  # type: ignore[arg-type]
-    facts: list[dict[str, Value] | None] = [None] * len(items)
-    if table:
-        found = reader_for(header, on).facts([items[i] for i in table], 1)  # type: ignore[misc]
-        for i, fact in zip(table, found, strict=True):
-            facts[i] = fact
-    return facts
+    read, facts = reader_for(header, on).table([items[i] for i in table], 1)  # type: ignore[misc]
+    return [table[k] for k in read], facts

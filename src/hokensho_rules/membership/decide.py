@@ -10,18 +10,18 @@ error row.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from .columnar import chunk_facts
+from .columnar import chunk_table
 from .columns import Header, SchemaError, parse_row
 from .messages import decision_problem
 from ..facts.errors import DecisionError, EngineError
 from ..facts.member import Member
 from ..facts.record import Value, to_record
+from ..facts.table import FactTable
 from ..evaluation.chunk import packed_chunk
 from ..evaluation.outcomes import OutcomeEvaluator
 from ..evaluation.rows import Answer, MemberResult, RowError
@@ -107,21 +107,25 @@ def _guarded(row: int, member_id: str, evaluate: Callable[[], MemberResult]) -> 
 
 def _chunk(evaluator: OutcomeEvaluator, first_row: int, items: Sequence[object], job: _Job) -> Any:
     headers: dict[tuple[str, ...], Header] = {}
-    packed: Sequence[Any] = ()
+    results: list[_Result | None] = [None] * len(items)
     if job.columnar and not job.decisions:
-        if job.header is not None:  # a table's rows: read column by column (columnar.py)
-            facts = chunk_facts(job.header, job.on, items)
-            items = [item if f is None else _Flattened(str(f["id"]), f) for item, f in zip(items, facts, strict=True)]
         items = [_flattened(item, job.on) if type(item) is Member else item for item in items]
-        if evaluator.cache:  # the chunk decided stratum by stratum (evaluation/chunk.py); the rest member by member
-            packed = _packed(evaluator, items, job.on)
-    results: list[_Result] = []
-    for i, (item, answers) in enumerate(itertools.zip_longest(items, packed)):
-        if answers is not None and isinstance(item, _Flattened):
-            results.append(evaluator.result_of_packed(first_row + i, item.member_id, job.on, answers))
-        else:
-            results.append(_one(evaluator, first_row + i, item, job, headers))
-    return job.transform(results) if job.transform is not None else results
+        if job.header is not None:  # a table's rows: read column by column (columnar.py)
+            read, table = chunk_table(job.header, job.on, items)
+        else:  # Members, flattened one by one
+            read = [i for i, item in enumerate(items) if isinstance(item, _Flattened)]
+            table = FactTable.of_facts([items[i].fact for i in read])  # type: ignore[attr-defined]
+        member_ids = [str(i) for i in table.column("id").tolist()]
+        # The chunk decided stratum by stratum (evaluation/chunk.py); the rows it hands back member by member.
+        packed = packed_chunk(evaluator, member_ids, job.on, table) if evaluator.cache else [None] * len(read)
+        for k, (i, answers) in enumerate(zip(read, packed, strict=True)):
+            if answers is not None:
+                results[i] = evaluator.result_of_packed(first_row + i, member_ids[k], job.on, answers)
+            else:
+                items[i] = _Flattened(member_ids[k], table.fact(k))
+    done = [result if result is not None else _one(evaluator, first_row + i, items[i], job, headers)
+            for i, result in enumerate(results)]
+    return job.transform(done) if job.transform is not None else done
 
 
 def _flattened(member: Member, on: date) -> Member | _Flattened:
@@ -129,14 +133,3 @@ def _flattened(member: Member, on: date) -> Member | _Flattened:
         return _Flattened(member.id, to_record(member, on))
     except (ValueError, OverflowError):  # decided member by member, which reports it for its row
         return member
-
-
-def _packed(evaluator: OutcomeEvaluator, items: list[object], on: date) -> list[Any]:
-    """Each flattened item's packed answers from the chunk's walk; None for the others and for rows it hands back."""
-    flat = [i for i, item in enumerate(items) if isinstance(item, _Flattened)]
-    packed: list[Any] = [None] * len(items)
-    found = packed_chunk(evaluator, [items[i].member_id for i in flat], on,  # type: ignore[attr-defined]
-                         [items[i].fact for i in flat])  # type: ignore[attr-defined]
-    for i, answers in zip(flat, found, strict=True):
-        packed[i] = answers
-    return packed
