@@ -297,7 +297,8 @@ def _answer(
         if found is None:
             row = int(rows[at])
             try:
-                rule, values = evaluator._agreed(plan, chunk.fact(row), member_ids[row], on)
+                # The data read only ``plan.reads`` (a flag as no datum): the memo's key is all of their input.
+                rule, values = evaluator._agreed(plan, dict(zip(plan.reads, given)), member_ids[row], on)
             except Exception:  # noqa: BLE001 - as in _entry: the per-member walk reports it for each of its rows
                 indices[d] = -1
                 data.append({})
