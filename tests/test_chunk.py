@@ -23,6 +23,7 @@ from hokensho_rules.facts.record import to_record
 from hokensho_rules.facts.table import FactTable
 from hokensho_rules.testing import evaluation_dates, memberships
 from rule_files import lost_card
+from test_columnar import same_decided
 
 BOOK = hr.Rulebook.load()
 SEED = hr.Rulebook.load(["seed"])
@@ -65,6 +66,17 @@ def test_rows_that_conflict_are_handed_back_and_the_others_answered(
 ) -> None:
     people = [*people[:where], lost_card("LOST"), *people[where:]]
     check(conflicting_evaluator, people, on)
+
+
+@given(memberships(max_size=12), evaluation_dates(BOOK), st.integers(0, 11))
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@example(people=[lost_card("L1")], on=date(2025, 3, 1), where=0)
+def test_a_chunk_kept_as_columns_reads_as_its_results(
+    conflicting_book: hr.Rulebook, people: list[hr.Member], on: date, where: int
+) -> None:
+    # Rows the walk hands back (a conflict) are decided alone and folded into the columns:
+    # the chunk reads as evaluate_many's results, and gives their wide batch and counts.
+    same_decided(conflicting_book, [*people[:where], lost_card("LOST"), *people[where:]], on)
 
 
 @pytest.fixture(scope="module")

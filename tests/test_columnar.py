@@ -26,7 +26,10 @@ import hokensho_rules as hr
 from hokensho_rules.facts.record import to_record
 from hokensho_rules.law.calendar import format_wareki
 from hokensho_rules.membership.batch import TableRows
+from hokensho_rules.evaluation.outcomes import OutcomeEvaluator
 from hokensho_rules.membership.columnar import ChunkReader
+from hokensho_rules.membership.decide import _chunk as decide_chunk, _Job as Job
+from hokensho_rules.membership.decided import DecidedChunk
 from hokensho_rules.membership.encoding import arrow_batch, record_batch
 from hokensho_rules.membership.shapes import wide_shape
 from hokensho_rules.membership.columns import COLUMNS, Header, ja_header, member_cells, parse_row
@@ -106,6 +109,23 @@ def _same_facts(header: Header, rows: list[list[str]], on: date) -> None:
             assert fact == to_record(parsed, on), (number, row)
 
 
+def same_decided(book: hr.Rulebook, items: list[object], on: date, header: Header | None = None) -> None:
+    """One chunk of ``items`` kept as the walk's columns (DecidedChunk) reads as the results of
+    deciding each item alone, and its wide batch, error rows and count of actions are theirs.
+    A Member among a table's rows is decided alone and its answers folded into the columns."""
+    items = [*items, hr.Member(id="ALONE", kind="insured", enrolled_on=date(2020, 4, 1),
+                               paper_card=hr.PaperCard(issued_on=date(2020, 4, 1)))]
+    given = TableRows(header, items) if header is not None else items  # type: ignore[arg-type]
+    results = list(hr.evaluate_many(given, on, rulebook=book, processes=1, chunk_size=len(items), columnar=False))
+    decided = decide_chunk(OutcomeEvaluator(book), 1, items, Job(on, False, header, lambda d: d))
+    assert isinstance(decided, DecidedChunk)
+    assert list(decided) == results
+    wide = wide_shape(book)
+    assert arrow_batch(wide, decided).equals(record_batch(wide, wide.rows(results)))  # type: ignore[arg-type]
+    assert decided.errors() == [r for r in results if isinstance(r, hr.RowError)]
+    assert decided.action_count() == sum(len(r.actions) for r in results if isinstance(r, hr.MemberResult))
+
+
 def _same_results(book: hr.Rulebook, header: Header, rows: list[list[str]], on: date) -> None:
     results = list(hr.evaluate_many(TableRows(header, rows), on, rulebook=book, processes=1, chunk_size=7))
     assert [r.row for r in results] == list(range(1, len(rows) + 1))
@@ -117,6 +137,7 @@ def _same_results(book: hr.Rulebook, header: Header, rows: list[list[str]], on: 
     # The wide record batch built column by column is the one built from its rows.
     wide = wide_shape(book)
     assert arrow_batch(wide, results).equals(record_batch(wide, wide.rows(results)))
+    same_decided(book, rows, on, header)  # type: ignore[arg-type]
     for number, (row, result) in enumerate(zip(rows, results, strict=True), start=1):
         parsed = parse_row(header, row, number)
         if isinstance(parsed, hr.RowError):

@@ -33,7 +33,7 @@ from .abstraction import KeySpec, flag_compared
 from .outcomes import MEMO_SIZE, OutcomeEvaluator, _Plan, _Program
 from .rows import _PackedAnswers
 
-__all__ = ["packed_chunk"]
+__all__ = ["ChunkAnswers", "chunk_answers", "packed_chunk"]
 
 _Packed = tuple[str, str, str, tuple[tuple[str, int | str], ...]]
 
@@ -177,11 +177,14 @@ def _groups(chunk: _Chunk, spec: KeySpec, key_of: Any, rows: Any) -> tuple[Any, 
     return first, inverse
 
 
-class _Answers:
-    """Per question, each row's packed answer, as an index into the distinct answers given."""
+class ChunkAnswers:
+    """Per question, each row's packed answer, as an index into the distinct answers given
+    (index 0: no answer); ``alive``: the rows answered (the others are handed back)."""
 
     def __init__(self, questions: Sequence[str], n: int):
+        self.questions = tuple(questions)
         self.order = {q: i for i, q in enumerate(questions)}
+        self.alive = np.ones(n, dtype=bool)
         self.which = [np.zeros(n, dtype=np.int64) for _ in questions]
         self.given: list[list[_Packed | None]] = [[None] for _ in questions]
         self._index: list[dict[_Packed, int]] = [{} for _ in questions]
@@ -207,10 +210,19 @@ def packed_chunk(
 ) -> list[_PackedAnswers | None]:
     """Each row's packed answers on ``on`` (facts as ``to_record`` makes them), or None for a row
     the per-member walk must decide itself. The facts are not changed."""
+    answers = chunk_answers(evaluator, member_ids, on, facts)
+    packed: list[_PackedAnswers | None] = [None] * facts.n
+    for row, answered in zip(np.flatnonzero(answers.alive).tolist(), answers.rows(answers.alive), strict=True):
+        packed[row] = answered
+    return packed
+
+
+def chunk_answers(evaluator: OutcomeEvaluator, member_ids: Sequence[str], on: date, facts: FactTable) -> ChunkAnswers:
+    """:func:`packed_chunk`'s answers as columns: per question, an index per row into the answers given."""
     program = evaluator._program(evaluator.book.law.params_on(on))
     chunk = _Chunk(facts)
-    alive = np.ones(chunk.n, dtype=bool)
-    answers = _Answers(list(evaluator.book.law.questions), chunk.n)
+    answers = ChunkAnswers(list(evaluator.book.law.questions), chunk.n)
+    alive = answers.alive
     for stratum, spec, key_of, cache in zip(program.strata, program.specs, program.keys, program.cache, strict=True):
         rows = np.flatnonzero(alive)
         if stratum.requires is not None:
@@ -232,10 +244,7 @@ def packed_chunk(
                     alive[chosen] = False
                 elif chosen.size:
                     _answer(evaluator, plan, chunk, answers, alive, chosen, member_ids, on)
-    packed: list[_PackedAnswers | None] = [None] * chunk.n
-    for row, answered in zip(np.flatnonzero(alive).tolist(), answers.rows(alive), strict=True):
-        packed[row] = answered
-    return packed
+    return answers
 
 
 def _firsts(of_group: Any) -> list[int]:
@@ -269,7 +278,7 @@ def _entry(
 
 
 def _answer(
-    evaluator: OutcomeEvaluator, plan: _Plan, chunk: _Chunk, answers: _Answers, alive: Any,
+    evaluator: OutcomeEvaluator, plan: _Plan, chunk: _Chunk, answers: ChunkAnswers, alive: Any,
     rows: Any, member_ids: Sequence[str], on: date,
 ) -> None:
     """Answer ``plan.question`` by ``plan`` for ``rows``: its outcome, rule and data, as the per-member walk does."""
@@ -298,7 +307,8 @@ def _answer(
             row = int(rows[at])
             try:
                 # The data read only ``plan.reads`` (a flag as no datum): the memo's key is all of their input.
-                rule, values = evaluator._agreed(plan, dict(zip(plan.reads, given)), member_ids[row], on)
+                read = {key: value for key, value in zip(plan.reads, given, strict=True) if value is not None}
+                rule, values = evaluator._agreed(plan, read, member_ids[row], on)
             except Exception:  # noqa: BLE001 - as in _entry: the per-member walk reports it for each of its rows
                 indices[d] = -1
                 data.append({})

@@ -265,7 +265,7 @@ def _evaluate_chunks(
     progress: bool | None,
     decisions: bool,
     cache: bool,
-    transform: Callable[[list[Result]], Any] | None,
+    transform: Callable[[Sequence[Result]], Any] | None,
     first_row: int = 1,
     unique_ids: bool = False,
     columnar: bool = True,

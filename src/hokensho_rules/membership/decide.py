@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from .columnar import chunk_table
+from .decided import DecidedChunk
 from .columns import Header, SchemaError, parse_row
 from .messages import decision_problem
 from ..facts.errors import DecisionError, EngineError
 from ..facts.member import Member
 from ..facts.record import Value, to_record
 from ..facts.table import FactTable
-from ..evaluation.chunk import packed_chunk
+from ..evaluation.chunk import chunk_answers
 from ..evaluation.outcomes import OutcomeEvaluator
 from ..evaluation.rows import Answer, MemberResult, RowError
 from ..render import Decision
@@ -39,7 +42,7 @@ class _Job:
     header: Header | None
     # Turns a chunk's results into what the caller consumes (e.g. rows of an output file),
     # in the worker, so that the parent process only passes data along.
-    transform: Callable[[list[_Result]], Any] | None
+    transform: Callable[[Sequence[_Result]], Any] | None
     columnar: bool = True  # table rows read column by column (columnar.py); off only to compare
 
 
@@ -107,25 +110,24 @@ def _guarded(row: int, member_id: str, evaluate: Callable[[], MemberResult]) -> 
 
 def _chunk(evaluator: OutcomeEvaluator, first_row: int, items: Sequence[object], job: _Job) -> Any:
     headers: dict[tuple[str, ...], Header] = {}
-    results: list[_Result | None] = [None] * len(items)
-    if job.columnar and not job.decisions:
-        items = [_flattened(item, job.on) if type(item) is Member else item for item in items]
-        if job.header is not None:  # a table's rows: read column by column (columnar.py)
-            read, table = chunk_table(job.header, job.on, items)
-        else:  # Members, flattened one by one
-            read = [i for i, item in enumerate(items) if isinstance(item, _Flattened)]
-            table = FactTable.of_facts([items[i].fact for i in read])  # type: ignore[attr-defined]
-        member_ids = [str(i) for i in table.column("id").tolist()]
-        # The chunk decided stratum by stratum (evaluation/chunk.py); the rows it hands back member by member.
-        packed = packed_chunk(evaluator, member_ids, job.on, table) if evaluator.cache else [None] * len(read)
-        for k, (i, answers) in enumerate(zip(read, packed, strict=True)):
-            if answers is not None:
-                results[i] = evaluator.result_of_packed(first_row + i, member_ids[k], job.on, answers)
-            else:
-                items[i] = _Flattened(member_ids[k], table.fact(k))
-    done = [result if result is not None else _one(evaluator, first_row + i, items[i], job, headers)
-            for i, result in enumerate(results)]
-    return job.transform(done) if job.transform is not None else done
+    if not (job.columnar and not job.decisions and evaluator.cache):
+        results = [_one(evaluator, first_row + i, item, job, headers) for i, item in enumerate(items)]
+        return job.transform(results) if job.transform is not None else results
+    items = [_flattened(item, job.on) if type(item) is Member else item for item in items]
+    if job.header is not None:  # a table's rows: read column by column (columnar.py)
+        read, table = chunk_table(job.header, job.on, items)
+    else:  # Members, flattened one by one
+        read = [i for i, item in enumerate(items) if isinstance(item, _Flattened)]
+        table = FactTable.of_facts([items[i].fact for i in read])  # type: ignore[attr-defined]
+    member_ids = [str(i) for i in table.column("id").tolist()]
+    # The chunk decided stratum by stratum (evaluation/chunk.py); every other row member by member.
+    answers = chunk_answers(evaluator, member_ids, job.on, table)
+    decided = DecidedChunk(evaluator, first_row, job.on, len(items), answers, read, member_ids)
+    for k in np.flatnonzero(~answers.alive).tolist():
+        items[read[k]] = _Flattened(member_ids[k], table.fact(k))
+    for i in np.flatnonzero(~decided.decided).tolist():
+        decided.put(i, _one(evaluator, first_row + i, items[i], job, headers))
+    return job.transform(decided) if job.transform is not None else decided.results()
 
 
 def _flattened(member: Member, on: date) -> Member | _Flattened:

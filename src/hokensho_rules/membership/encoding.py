@@ -19,6 +19,7 @@ from typing import Any, Literal
 from ..evaluation.rows import RowError
 from ..facts.privacy import FORMULA_START
 from .batch import Result
+from .decided import DecidedChunk
 from .shapes import ColumnType, Shape
 
 try:  # optional: the ``files`` extra
@@ -87,7 +88,7 @@ class Encoder:
     format: FileFormat
     encoding: str
 
-    def __call__(self, results: list[Result]) -> Any:
+    def __call__(self, results: Sequence[Result]) -> Any:
         if self.format == "parquet":
             return arrow_batch(self.shape, results)
         rows = self.shape.rows(results)
@@ -131,48 +132,84 @@ _EPOCH = date(1970, 1, 1).toordinal()  # Arrow's date32 counts days from here
 def arrow_batch(shape: Shape, results: Sequence[Result]) -> Any:
     """A chunk's results as one record batch of ``shape``: for the wide shape, built column by
     column from the packed answers (dates as day numbers straight into ``date32``), equal to
-    ``record_batch(shape, shape.rows(results))``."""
+    ``record_batch(shape, shape.rows(results))``. A :class:`DecidedChunk`'s columns are taken
+    from its distinct answers by index, with no result per row."""
     if shape.name != "wide":
         return record_batch(shape, shape.rows(results))
-    schema = arrow_schema(shape)
+    if isinstance(results, DecidedChunk):
+        return _taken_batch(shape, results)
     decided = [None if isinstance(r, RowError) else {a[0]: a for a in r.packed_answers()} for r in results]
     errors = [r if isinstance(r, RowError) else None for r in results]
     columns: list[list[Any]] = [
         [r.row for r in results], [r.member_id for r in results],
-        [None if d is None else r.on.toordinal() - _EPOCH for r, d in zip(results, decided, strict=True)],  # type: ignore[union-attr]
+        [None if d is None else r.on.toordinal() for r, d in zip(results, decided, strict=True)],  # type: ignore[union-attr]
         *([None if e is None else getattr(e, name) for e in errors]
           for name in ("problem", "problem_ja", "kind", "column", "value")),
     ]
     for question, keys in shape.questions:
-        found = [None if d is None else d.get(question) for d in decided]
-        columns.append([None if a is None else a[1] for a in found])
-        columns.append([None if a is None else a[2] for a in found])
-        if keys:
-            # One pass over each answer's (datum, value) pairs into the question's data columns:
-            # a dict per answer and a lookup per column cost twice as much (the last pair wins, as in a dict).
-            place = {key: k for k, key in enumerate(keys)}
-            data: list[list[Any]] = [[None] * len(results) for _ in keys]
-            for i, a in enumerate(found):
-                if a is not None:
-                    for datum, value in a[3]:
-                        k = place.get(datum)
-                        if k is not None:
-                            data[k][i] = value
-            columns.extend(data)
+        columns.extend(_answer_columns([None if d is None else d.get(question) for d in decided], keys))
+    return _batch(shape, columns)
+
+
+def _answer_columns(found: Sequence[Any], keys: Sequence[str]) -> list[list[Any]]:
+    """A question's outcome, rule and data columns of packed answers (None: no answer)."""
+    columns = [[None if a is None else a[1] for a in found], [None if a is None else a[2] for a in found]]
+    if keys:
+        # One pass over each answer's (datum, value) pairs into the question's data columns:
+        # a dict per answer and a lookup per column cost twice as much (the last pair wins, as in a dict).
+        place = {key: k for k, key in enumerate(keys)}
+        data: list[list[Any]] = [[None] * len(found) for _ in keys]
+        for i, a in enumerate(found):
+            if a is not None:
+                for datum, value in a[3]:
+                    k = place.get(datum)
+                    if k is not None:
+                        data[k][i] = value
+        columns.extend(data)
+    return columns
+
+
+def _taken_batch(shape: Shape, chunk: DecidedChunk) -> Any:
+    """The wide batch of a DecidedChunk: each question's columns built over its distinct answers, then taken by row."""
+    n = len(chunk)
+    errors = {i: e for i, e in chunk.whole.items() if isinstance(e, RowError)}
+    head: list[Any] = [
+        list(range(chunk.first_row, chunk.first_row + n)),
+        [errors[i].member_id if i in errors else m for i, m in enumerate(chunk.member_ids)],
+        [chunk.on.toordinal() if d else None for d in chunk.decided.tolist()],
+        *([getattr(errors[i], name) if i in errors else None for i in range(n)]
+          for name in ("problem", "problem_ja", "kind", "column", "value")),
+    ]
+    found = {question: (given, which) for question, given, which in chunk.packed_given()}
+    columns: list[Any] = list(head)
+    takes: list[Any] = [None] * len(head)
+    for question, keys in shape.questions:
+        given, which = found[question]
+        answer_columns = _answer_columns(given, keys)
+        columns.extend(answer_columns)
+        takes.extend([which] * len(answer_columns))
+    return _batch(shape, columns, takes)
+
+
+def _batch(shape: Shape, columns: Sequence[Sequence[Any]], takes: Sequence[Any] | None = None) -> Any:
+    """The record batch of ``shape`` from its columns of Python values (dates as day numbers),
+    each column first taken by its indices in ``takes`` where given."""
+    schema = arrow_schema(shape)
     arrays = []
-    for (name, kind), values, arrow_field in zip(shape.columns, columns, schema, strict=True):
-        if kind == "date" and name != "on":
+    for k, ((name, kind), values, arrow_field) in enumerate(zip(shape.columns, columns, schema, strict=True)):
+        if kind == "date":
             # Shifted to Arrow's epoch by one pyarrow subtraction for the whole column, not a
             # Python expression per cell (nulls stay null).
             days = pc.subtract(pa.array(values, type=pa.int64()), _EPOCH)
-            arrays.append(days.cast(pa.int32()).cast(pa.date32()))
-        elif kind == "date":
-            arrays.append(pa.array(values, type=pa.int32()).cast(pa.date32()))
+            array = days.cast(pa.int32()).cast(pa.date32())
         elif name in shape.mixed:
-            arrays.append(pa.array([date.fromordinal(v).isoformat() if type(v) is int else v for v in values],
-                                   type=arrow_field.type))
+            array = pa.array([date.fromordinal(v).isoformat() if type(v) is int else v for v in values],
+                             type=arrow_field.type)
         else:
-            arrays.append(pa.array(values, type=arrow_field.type))
+            array = pa.array(values, type=arrow_field.type)
+        if takes is not None and takes[k] is not None:
+            array = array.take(takes[k])
+        arrays.append(array)
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
@@ -191,9 +228,12 @@ class Chunk:
 class Encoders:
     encoders: tuple[Encoder, ...]
 
-    def __call__(self, results: list[Result]) -> Chunk:
-        errors = [r for r in results if isinstance(r, RowError)]
-        actions = sum(len(r.actions) for r in results if not isinstance(r, RowError))
+    def __call__(self, results: Sequence[Result]) -> Chunk:
+        if isinstance(results, DecidedChunk):  # counted from its columns, with no result per row
+            errors, actions = results.errors(), results.action_count()
+        else:
+            errors = [r for r in results if isinstance(r, RowError)]
+            actions = sum(len(r.actions) for r in results if not isinstance(r, RowError))
         return Chunk(tuple(e(results) for e in self.encoders), len(results), len(errors), actions,
                      tuple(_both(e) for e in errors[:SHOWN_ERRORS]))
 

@@ -18,7 +18,7 @@ date column when a chunk has none).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -40,7 +40,7 @@ class _ArrowChunk:
     def __init__(self, shape: Shape):
         self.shape = shape
 
-    def __call__(self, results: list[Result]) -> Any:
+    def __call__(self, results: Sequence[Result]) -> Any:
         return arrow_batch(self.shape, results)
 
 

@@ -1,0 +1,121 @@
+"""A chunk's results held as the chunk walk's columns, read as the list of results when needed.
+
+The chunk walk (``evaluation/chunk.py``) answers each question with an index per row
+into the few distinct answers it gave. A :class:`DecidedChunk` keeps those indices for
+every row of a chunk, and whole results only for the rows decided otherwise (an error
+row, a row handed back to the per-member walk, whose answers are indexed too). A writer
+of the wide shape takes its columns from the indices (``encoding.arrow_batch``) and the
+summary counts from them, so no result object is built per row; any other reader gets
+the list of results, built once, equal to what deciding each row alone gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any, overload
+
+import numpy as np
+
+from ..evaluation.chunk import ChunkAnswers
+from ..evaluation.outcomes import OutcomeEvaluator
+from ..evaluation.rows import MemberResult, RowError
+from ..facts.table import objects
+from ..law.needs import needs
+
+_Result = MemberResult | RowError
+
+
+class DecidedChunk(Sequence[_Result]):
+    """The results of chunk rows ``first_row``, ``first_row + 1``, … (see the module's docstring)."""
+
+    def __init__(self, evaluator: OutcomeEvaluator, first_row: int, on: date, size: int, answers: ChunkAnswers,
+                 positions: Sequence[int], member_ids: Sequence[str]):
+        self.first_row = first_row
+        self.on = on
+        self.answers = answers
+        self._evaluator = evaluator
+        rows = np.flatnonzero(answers.alive)
+        at = np.asarray(positions, dtype=np.int64)[rows]
+        self.which = [np.zeros(size, dtype=np.int64) for _ in answers.questions]
+        for mine, theirs in zip(self.which, answers.which, strict=True):
+            mine[at] = theirs[rows]
+        self.member_ids: list[str | None] = [None] * size
+        for i, k in zip(at.tolist(), rows.tolist(), strict=True):
+            self.member_ids[i] = member_ids[k]
+        self.decided = np.zeros(size, dtype=bool)  # rows whose answers are in ``which``
+        self.decided[at] = True
+        self.whole: dict[int, _Result] = {}
+        self._results: list[_Result] | None = None
+
+    def put(self, i: int, result: _Result) -> None:
+        """Row ``i``'s result, decided otherwise; a MemberResult's answers are indexed as the walk's."""
+        self.whole[i] = result
+        if isinstance(result, MemberResult):
+            for packed in result.packed_answers():
+                self.which[self.answers.order[packed[0]]][i] = self.answers.index(packed[0], packed)
+            self.member_ids[i] = result.member_id
+            self.decided[i] = True
+
+    def __len__(self) -> int:
+        return len(self.decided)
+
+    @overload
+    def __getitem__(self, index: int) -> _Result: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[_Result]: ...
+    def __getitem__(self, index: int | slice) -> _Result | list[_Result]:
+        return self.results()[index]
+
+    def __iter__(self) -> Iterator[_Result]:
+        return iter(self.results())
+
+    def results(self) -> list[_Result]:
+        """Every row's result, in order (built on first use)."""
+        if self._results is None:
+            packed = zip(*(objects(given)[which].tolist() for given, which in zip(self.answers.given, self.which,
+                                                                                  strict=True)), strict=True)
+            results: list[_Result] = []
+            for i, answers in enumerate(packed):
+                found = self.whole.get(i)
+                if found is None:
+                    member_id = self.member_ids[i]
+                    assert member_id is not None, "a row is either answered by the walk or given whole"
+                    found = self._evaluator.result_of_packed(self.first_row + i, member_id, self.on,
+                                                             tuple(filter(None, answers)))
+                results.append(found)
+            self._results = results
+        return self._results
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent to another process (a transform that returns it as it is): as its list of results.
+        return (list, (self.results(),))
+
+    def errors(self) -> list[RowError]:
+        """The error rows, in order."""
+        return [self.whole[i] for i in sorted(self.whole) if isinstance(self.whole[i], RowError)]  # type: ignore[misc]
+
+    def action_count(self) -> int:
+        """How many action rows the answers call for (``needs``), counted per distinct set of outcomes."""
+        acting = self._evaluator._actions
+        codes = []
+        for question, given, which in zip(self.answers.questions, self.answers.given, self.which, strict=True):
+            outcome_of = [g[1] if g is not None and (question, g[1]) in acting else None for g in given]
+            if any(outcome_of):
+                distinct = {o: k for k, o in enumerate(dict.fromkeys(outcome_of))}
+                codes.append((question, list(distinct), np.array([distinct[o] for o in outcome_of])[which]))
+        rows = np.flatnonzero(self.decided)
+        if not codes or not rows.size:
+            return 0
+        matrix = np.stack([c[rows] for _, _, c in codes], axis=1)
+        combinations, counts = np.unique(matrix, axis=0, return_counts=True)
+        total = 0
+        for combination, count in zip(combinations.tolist(), counts.tolist(), strict=True):
+            answered: list[tuple[str, str, dict[str, object]]] = [(q, outcomes[c], {}) for (q, outcomes, _), c in zip(codes, combination, strict=True)
+                        if outcomes[c] is not None]
+            total += count * len(needs(self._evaluator.book.law.questions, answered))
+        return total
+
+    def packed_given(self) -> Any:
+        """Per question, the distinct packed answers given (index 0: none) and each row's index into them."""
+        return zip(self.answers.questions, self.answers.given, self.which, strict=True)
