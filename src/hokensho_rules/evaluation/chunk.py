@@ -31,11 +31,10 @@ from ..facts.record import Value, datum_key
 from ..facts.table import FactTable, objects
 from .abstraction import KeySpec, flag_compared
 from .outcomes import MEMO_SIZE, OutcomeEvaluator, _Plan, _Program
+from .answer_columns import ChunkAnswers
 from .rows import _PackedAnswers
 
 __all__ = ["ChunkAnswers", "chunk_answers", "packed_chunk"]
-
-_Packed = tuple[str, str, str, tuple[tuple[str, int | str], ...]]
 
 # Codes of a value in a key column: a position among number constants is 0 or more.
 _ABSENT, _TRUE, _FALSE, _OTHER, _PRESENT, _FIRST_TEXT = -1, -2, -3, -4, -5, -10
@@ -177,34 +176,6 @@ def _groups(chunk: _Chunk, spec: KeySpec, key_of: Any, rows: Any) -> tuple[Any, 
     return first, inverse
 
 
-class ChunkAnswers:
-    """Per question, each row's packed answer, as an index into the distinct answers given
-    (index 0: no answer); ``alive``: the rows answered (the others are handed back)."""
-
-    def __init__(self, questions: Sequence[str], n: int):
-        self.questions = tuple(questions)
-        self.order = {q: i for i, q in enumerate(questions)}
-        self.alive = np.ones(n, dtype=bool)
-        self.which = [np.zeros(n, dtype=np.int64) for _ in questions]
-        self.given: list[list[_Packed | None]] = [[None] for _ in questions]
-        self._index: list[dict[_Packed, int]] = [{} for _ in questions]
-
-    def index(self, question: str, packed: _Packed) -> int:
-        position = self.order[question]
-        found = self._index[position].get(packed)
-        if found is None:
-            found = self._index[position][packed] = len(self.given[position])
-            self.given[position].append(packed)
-        return found
-
-    def set(self, question: str, rows: Any, indices: Any) -> None:
-        self.which[self.order[question]][rows] = indices
-
-    def rows(self, alive: Any) -> list[_PackedAnswers]:
-        columns = [objects(given)[which[alive]].tolist() for given, which in zip(self.given, self.which, strict=True)]
-        return [tuple(filter(None, answers)) for answers in zip(*columns)]
-
-
 def packed_chunk(
     evaluator: OutcomeEvaluator, member_ids: Sequence[str], on: date, facts: FactTable
 ) -> list[_PackedAnswers | None]:
@@ -286,6 +257,9 @@ def _answer(
         chunk.set(plan.answer_key, rows, plan.outcome)
         answers.set(plan.question, rows, answers.index(plan.question, plan.packed))
         return
+    if not plan.concurring:
+        _answer_by_columns(plan, chunk, answers, alive, rows)
+        return
     distinct: dict[tuple[Value | None, ...], int] = {}
     of_row = np.fromiter((distinct.setdefault(given, len(distinct)) for given in _inputs(chunk, plan.reads, rows)),
                          dtype=np.int64, count=len(rows))
@@ -329,6 +303,27 @@ def _answer(
     answers.set(plan.question, rows, chosen)
     for datum in sorted({datum for values in data for datum in values}):
         values = objects([values.get(datum) for values in data])[of_row]
+        written = values != None  # noqa: E711 - a datum without a value is not written, as per member
+        chunk.set(datum_key(plan.question, datum), rows[written], values[written])
+
+
+def _answer_by_columns(plan: _Plan, chunk: _Chunk, answers: ChunkAnswers, alive: Any, rows: Any) -> None:
+    """:func:`_answer` for a plan whose data are its own rule's alone: every datum computed for all
+    ``rows`` at once (``law/vectors.py``); a row where one would raise is handed back."""
+    columns = {key: chunk.column(key)[rows] for key in plan.reads}
+    bad = np.zeros(len(rows), dtype=bool)
+    computed = []
+    for datum, vector in plan.vectors:
+        found = vector(columns.__getitem__, len(rows))
+        bad |= found.bad
+        computed.append((datum, found.values()))
+    alive[rows[bad]] = False
+    kept = ~bad
+    rows = rows[kept]
+    data = [(datum, values[kept]) for datum, values in computed]
+    chunk.set(plan.answer_key, rows, plan.outcome)
+    answers.set_data(plan.packed, rows, data)
+    for datum, values in data:
         written = values != None  # noqa: E711 - a datum without a value is not written, as per member
         chunk.set(datum_key(plan.question, datum), rows[written], values[written])
 

@@ -26,6 +26,7 @@ from ..facts.privacy import shown
 from ..facts.record import Value, datum_key, fact_key, to_record, answer_key
 from .evaluator import Evaluator
 from ..law.expressions import Compiled, compile_expr
+from ..law.vectors import Vectorized, compile_vector
 from .resolve import Resolution, agreed_data, resolve
 from .rows import ActionRow, Answer, MemberResult, _PackedAnswers, _rebuild_result, _unpack_answers
 from ..law.schema import Rule, Text
@@ -69,6 +70,8 @@ class _Plan(NamedTuple):
     # computed per their values (the expressions are pure functions of those values under the epoch's parameters).
     reads: tuple[str, ...]
     memo: dict[tuple[Value | None, ...], tuple[str, tuple[tuple[str, int | str], ...]]]
+    # The rule's data as functions of columns, for many rows at once (``law/vectors.py``), in ``data``'s order.
+    vectors: tuple[tuple[str, Vectorized], ...]
 
 
 # Per question of a stratum: its plan, or (None, the rules that fired) when they conflict or leave a gap.
@@ -99,6 +102,7 @@ class _Program:
             found = self.plans[key] = _Plan(
                 question, answer_key(question), rule.outcome, rule, data, concurring,
                 (question, rule.outcome, rule.id, ()), tuple(sorted({k for e in exprs for k in _expr_reads(e)})), {},
+                tuple((k, compile_vector(e, self.params)) for k, e in rule.data.items()),
             )
         return found
 

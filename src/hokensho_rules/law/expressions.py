@@ -38,7 +38,7 @@ from .schema import (
     WorkingDay,
 )
 
-__all__ = ["Compiled", "compile_expr", "days_off_of", "evaluate_expr"]
+__all__ = ["Compiled", "compile_expr", "date_step", "days_off_of", "evaluate_expr"]
 
 Compiled = Callable[[Mapping[str, Value]], "date | str | None"]
 _DAY = timedelta(days=1)
@@ -92,25 +92,10 @@ def compile_expr(expr: Expr, params: Params) -> Compiled:
             return pick(known) if known else None
 
         return extreme
-    if isinstance(expr, DayBefore):
-        return _dated(compile_expr(expr.day_before, params), lambda day: day - _DAY)
-    if isinstance(expr, DayAfter):
-        return _dated(compile_expr(expr.day_after, params), lambda day: day + _DAY)
-    if isinstance(expr, PeriodEnd):
-        spec = expr.period_end
-        years, months = _count(spec.years, params), _count(spec.months, params)
-        return _dated(compile_expr(spec.start, params), lambda day: civil_period_end(day, years=years, months=months))
-    if isinstance(expr, WithinDays):
-        days = _count(expr.within_days.days, params)
-        return _dated(compile_expr(expr.within_days.start, params), lambda day: within_days_deadline(day, days))
-    if isinstance(expr, WorkingDay):
-        days_off = days_off_of(expr, params)
-        # Remembered per day (a pure function of it): a deadline of every member of a batch falls on a few thousand days.
-        moved = functools.lru_cache(maxsize=1 << 14)(days_off.next_working_day)
-        return _dated(compile_expr(expr.working_day.date, params), moved)
-    if isinstance(expr, DaysBefore):
-        back = timedelta(days=_count(expr.days_before.days, params))
-        return _dated(compile_expr(expr.days_before.start, params), lambda day: day - back)
+    step = date_step(expr, params)
+    if step is not None:
+        inner, then = step
+        return _dated(compile_expr(inner, params), then)
     if isinstance(expr, OnOrAfter):
         day_of, bound_of = compile_expr(expr.on_or_after.date, params), compile_expr(expr.on_or_after.from_, params)
 
@@ -119,11 +104,36 @@ def compile_expr(expr: Expr, params: Params) -> Compiled:
             return day if isinstance(day, date) and isinstance(bound, date) and day >= bound else None
 
         return kept
+    literal = expr
+    assert isinstance(literal, (date, str)), f"an expression of no known kind: {type(literal).__name__}"
+    return lambda fact: literal
+
+
+def date_step(expr: Expr, params: Params) -> tuple[Expr, Callable[[date], date]] | None:
+    """For an expression that moves one date (a day before, a period's end, a working day …):
+    the expression of that date and the move; None for any other expression."""
+    if isinstance(expr, DayBefore):
+        return expr.day_before, lambda day: day - _DAY
+    if isinstance(expr, DayAfter):
+        return expr.day_after, lambda day: day + _DAY
+    if isinstance(expr, PeriodEnd):
+        spec = expr.period_end
+        years, months = _count(spec.years, params), _count(spec.months, params)
+        return spec.start, lambda day: civil_period_end(day, years=years, months=months)
+    if isinstance(expr, WithinDays):
+        days = _count(expr.within_days.days, params)
+        return expr.within_days.start, lambda day: within_days_deadline(day, days)
+    if isinstance(expr, WorkingDay):
+        days_off = days_off_of(expr, params)
+        # Remembered per day (a pure function of it): a deadline of every member of a batch falls on a few thousand days.
+        return expr.working_day.date, functools.lru_cache(maxsize=1 << 14)(days_off.next_working_day)
+    if isinstance(expr, DaysBefore):
+        back = timedelta(days=_count(expr.days_before.days, params))
+        return expr.days_before.start, lambda day: day - back
     if isinstance(expr, MonthEnd):
         months = _count(expr.month_end.months, params)
-        return _dated(compile_expr(expr.month_end.start, params), lambda day: end_of_month_after(day, months))
-    literal = expr
-    return lambda fact: literal
+        return expr.month_end.start, lambda day: end_of_month_after(day, months)
+    return None
 
 
 def days_off_of(expr: WorkingDay, params: Params) -> DaysOff:

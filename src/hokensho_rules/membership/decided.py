@@ -20,7 +20,6 @@ import numpy as np
 from ..evaluation.chunk import ChunkAnswers
 from ..evaluation.outcomes import OutcomeEvaluator
 from ..evaluation.rows import MemberResult, RowError
-from ..facts.table import objects
 from ..law.needs import needs
 
 _Result = MemberResult | RowError
@@ -33,18 +32,14 @@ class DecidedChunk(Sequence[_Result]):
                  positions: Sequence[int], member_ids: Sequence[str]):
         self.first_row = first_row
         self.on = on
-        self.answers = answers
         self._evaluator = evaluator
-        rows = np.flatnonzero(answers.alive)
-        at = np.asarray(positions, dtype=np.int64)[rows]
-        self.which = [np.zeros(size, dtype=np.int64) for _ in answers.questions]
-        for mine, theirs in zip(self.which, answers.which, strict=True):
-            mine[at] = theirs[rows]
+        # The walk's answers moved to the chunk's positions; ``decided``: the rows they answer.
+        self.answers = answers.spread(positions, size)
+        self.decided = self.answers.alive
         self.member_ids: list[str | None] = [None] * size
-        for i, k in zip(at.tolist(), rows.tolist(), strict=True):
-            self.member_ids[i] = member_ids[k]
-        self.decided = np.zeros(size, dtype=bool)  # rows whose answers are in ``which``
-        self.decided[at] = True
+        for k, i in enumerate(positions):
+            if answers.alive[k]:
+                self.member_ids[i] = member_ids[k]
         self.whole: dict[int, _Result] = {}
         self._results: list[_Result] | None = None
 
@@ -53,7 +48,7 @@ class DecidedChunk(Sequence[_Result]):
         self.whole[i] = result
         if isinstance(result, MemberResult):
             for packed in result.packed_answers():
-                self.which[self.answers.order[packed[0]]][i] = self.answers.index(packed[0], packed)
+                self.answers.set(packed[0], i, self.answers.index(packed[0], packed))
             self.member_ids[i] = result.member_id
             self.decided[i] = True
 
@@ -73,16 +68,15 @@ class DecidedChunk(Sequence[_Result]):
     def results(self) -> list[_Result]:
         """Every row's result, in order (built on first use)."""
         if self._results is None:
-            packed = zip(*(objects(given)[which].tolist() for given, which in zip(self.answers.given, self.which,
-                                                                                  strict=True)), strict=True)
+            packed = iter(self.answers.rows(self.decided))
             results: list[_Result] = []
-            for i, answers in enumerate(packed):
+            for i, decided in enumerate(self.decided.tolist()):
+                answers = next(packed) if decided else None
                 found = self.whole.get(i)
                 if found is None:
                     member_id = self.member_ids[i]
-                    assert member_id is not None, "a row is either answered by the walk or given whole"
-                    found = self._evaluator.result_of_packed(self.first_row + i, member_id, self.on,
-                                                             tuple(filter(None, answers)))
+                    assert member_id is not None and answers is not None, "a row is answered by the walk or given whole"
+                    found = self._evaluator.result_of_packed(self.first_row + i, member_id, self.on, answers)
                 results.append(found)
             self._results = results
         return self._results
@@ -99,7 +93,7 @@ class DecidedChunk(Sequence[_Result]):
         """How many action rows the answers call for (``needs``), counted per distinct set of outcomes."""
         acting = self._evaluator._actions
         codes = []
-        for question, given, which in zip(self.answers.questions, self.answers.given, self.which, strict=True):
+        for question, given, which in zip(self.answers.questions, self.answers.given, self.answers.which, strict=True):
             outcome_of = [g[1] if g is not None and (question, g[1]) in acting else None for g in given]
             if any(outcome_of):
                 distinct = {o: k for k, o in enumerate(dict.fromkeys(outcome_of))}
@@ -116,6 +110,3 @@ class DecidedChunk(Sequence[_Result]):
             total += count * len(needs(self._evaluator.book.law.questions, answered))
         return total
 
-    def packed_given(self) -> Any:
-        """Per question, the distinct packed answers given (index 0: none) and each row's index into them."""
-        return zip(self.answers.questions, self.answers.given, self.which, strict=True)

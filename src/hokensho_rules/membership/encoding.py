@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from ..evaluation.rows import RowError
 from ..facts.privacy import FORMULA_START
+from ..facts.table import objects
 from .batch import Result
 from .decided import DecidedChunk
 from .shapes import ColumnType, Shape
@@ -180,14 +181,26 @@ def _taken_batch(shape: Shape, chunk: DecidedChunk) -> Any:
         *([getattr(errors[i], name) if i in errors else None for i in range(n)]
           for name in ("problem", "problem_ja", "kind", "column", "value")),
     ]
-    found = {question: (given, which) for question, given, which in chunk.packed_given()}
+    answers = chunk.answers
     columns: list[Any] = list(head)
     takes: list[Any] = [None] * len(head)
     for question, keys in shape.questions:
-        given, which = found[question]
-        answer_columns = _answer_columns(given, keys)
-        columns.extend(answer_columns)
-        takes.extend([which] * len(answer_columns))
+        position = answers.order[question]
+        given, which = answers.given[position], answers.which[position]
+        outcome, rule, *data = _answer_columns(given, keys)
+        columns += [outcome, rule]
+        takes += [which, which]
+        for key, values in zip(keys, data, strict=True):
+            held = answers.column(question, key)
+            if held is None:
+                columns.append(values)
+                takes.append(which)
+            else:  # the data computed as columns, over those of the answers given
+                full = objects(values)[which]
+                rows = held != None  # noqa: E711 - elementwise over an object array
+                full[rows] = held[rows]
+                columns.append(full)
+                takes.append(None)
     return _batch(shape, columns, takes)
 
 
