@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from pydantic_core import SchemaValidator
@@ -90,6 +90,21 @@ def _valid_text(column: Column, value: str) -> bool:
     return True
 
 
+class _Cells(NamedTuple):
+    """A column of a chunk as parsed: each distinct cell's value once (None when empty, _BAD when
+    unreadable), and each row's index into them."""
+
+    distinct: list[object]
+    of_row: Any
+
+    def per_row(self, per_distinct: list[Any], dtype: Any) -> Any:
+        """Each row's value of ``per_distinct`` (one per distinct cell), as an array of ``dtype``."""
+        return np.array(per_distinct, dtype=dtype)[self.of_row]
+
+    def cell(self, row: int) -> object:
+        return self.distinct[self.of_row[row]]
+
+
 class _Template:
     """The record shared by one signature's rows, and where each row's own cells go."""
 
@@ -127,25 +142,29 @@ class ChunkReader:
         count = len(self._dates)
         self._pairs = [(a, b) for a in range(count) for b in range(a + 1, count)]
 
-    def _column(self, j: int, cells: Sequence[object]) -> list[object]:
+    def _column(self, j: int, cells: Sequence[object]) -> _Cells:
+        index: dict[object, int] = {}
+        if all(type(v) is str for v in cells):
+            of_row = [index.setdefault(v, len(index)) for v in cells]
+        else:  # typed cells (Parquet, a DataFrame): 1, 1.0 and True are different cells
+            of_row = [index.setdefault(v if type(v) is str else (type(v), v), len(index)) for v in cells]
         column = self.columns[j]
         cache = self._cells[j]
-        get = cache.get
-        out: list[object] = [get(v, _MISS) if type(v) is str else _MISS for v in cells]
-        check_text = column.kind == "text" and column.document is None
-        for i, value in enumerate(out):
-            if value is not _MISS:
-                continue
-            cell = cells[i]
-            parsed = _parse(column, cell)
-            if check_text and isinstance(parsed, str) and not _valid_text(column, parsed):
-                parsed = _BAD
-            out[i] = parsed
-            if type(cell) is str and column.name != "id":  # ids are all distinct: not worth keeping
-                if len(cache) >= _CELLS_KEPT:
-                    cache.clear()  # bounded; dropping the oldest one by one would cost a scan each
-                cache[cell] = parsed
-        return out
+        distinct = [self._parsed(column, cache, v if type(v) is str else v[1]) for v in index]  # type: ignore[index]
+        return _Cells(distinct, np.array(of_row, dtype=np.int64))
+
+    def _parsed(self, column: Column, cache: dict[object, object], cell: object) -> object:
+        found = cache.get(cell, _MISS) if type(cell) is str else _MISS
+        if found is not _MISS:
+            return found
+        parsed = _parse(column, cell)
+        if column.kind == "text" and column.document is None and isinstance(parsed, str) and not _valid_text(column, parsed):
+            parsed = _BAD
+        if type(cell) is str and column.name != "id":  # ids are all distinct: not worth keeping
+            if len(cache) >= _CELLS_KEPT:
+                cache.clear()  # bounded; dropping the oldest one by one would cost a scan each
+            cache[cell] = parsed
+        return parsed
 
     def facts(self, rows: Sequence[Sequence[object]], first_row: int) -> list[dict[str, Value] | None]:
         """Each row's flat fact on the reader's day, or None for a row ``parse_row`` must read itself.
@@ -167,8 +186,8 @@ class ChunkReader:
         n = len(rows)
         ok = np.ones(n, dtype=bool)
         for column in values:
-            ok &= np.fromiter((v is not _BAD for v in column), dtype=bool, count=n)
-        signature = self._signature(values, n)
+            ok &= column.per_row([v is not _BAD for v in column.distinct], bool)
+        signature = self._signature(values)
         keys = np.ascontiguousarray(signature).view(np.dtype((np.void, signature.shape[1] * signature.itemsize)))[:, 0]
         candidates = np.flatnonzero(ok)
         _, first, inverse = np.unique(keys[candidates], return_index=True, return_inverse=True)
@@ -184,27 +203,27 @@ class ChunkReader:
         used = [t for t in templates if t is not None]
         own: dict[str, tuple[Any, Any]] = {}
         for j in sorted({j for t in used for j in t.positions}):
-            cells = objects([c.toordinal() if isinstance(c, date) else c for c in values[j]])[read]
+            cells = objects([c.toordinal() if isinstance(c, date) else c for c in values[j].distinct])[values[j].of_row[read]]
             for name in self._keys[j]:
                 takes = np.array([name in t.keys for t in used], dtype=bool)[which]
                 if takes.any():
                     own[name] = (cells, takes)
         return read.tolist(), FactTable([t.record for t in used], which, own)
 
-    def _signature(self, values: list[list[object]], n: int) -> Any:
+    def _signature(self, values: list[_Cells]) -> Any:
         if any(len(codes) >= _CELLS_KEPT for codes in self._codes):
             # Codes are part of the signatures remembered: both are forgotten together.
             for codes in self._codes:
                 codes.clear()
             self._templates.clear()
-        parts: list[Any] = [np.array([[v is not None for v in column] for column in values], dtype=np.int8).T]
+        parts: list[Any] = [np.stack([c.per_row([v is not None for v in c.distinct], np.int8) for c in values], axis=1)]
         for j in self._coded:
             codes = self._codes[j]
-            parts.append(np.fromiter((-1 if v is None or v is _BAD else codes.setdefault((type(v), v), len(codes))
-                                      for v in values[j]), dtype=np.int32, count=n)[:, None])
+            parts.append(values[j].per_row([-1 if v is None or v is _BAD else codes.setdefault((type(v), v), len(codes))
+                                            for v in values[j].distinct], np.int32)[:, None])
         if self._dates:
-            days = np.array([[v.toordinal() if isinstance(v, date) else 0 for v in values[j]] for j in self._dates],
-                            dtype=np.int64).T
+            days = np.stack([values[j].per_row([v.toordinal() if isinstance(v, date) else 0 for v in values[j].distinct],
+                                               np.int64) for j in self._dates], axis=1)
             parts.append(np.sign(days - self.on.toordinal()).astype(np.int8))
             if self._pairs:
                 left = np.array([a for a, _ in self._pairs])
@@ -212,7 +231,7 @@ class ChunkReader:
                 parts.append(np.sign(days[:, left] - days[:, right]).astype(np.int8))
         return np.concatenate([p.astype(np.int32) for p in parts], axis=1)
 
-    def _template(self, key: bytes, row: Sequence[object], values: list[list[object]], index: int,
+    def _template(self, key: bytes, row: Sequence[object], values: list[_Cells], index: int,
                   number: int) -> _Template | None:
         if key in self._templates:
             return self._templates[key]
@@ -220,7 +239,7 @@ class ChunkReader:
         template = None
         if isinstance(member, Member):
             record = to_record(member, self.on)
-            filled = [(name, j) for j, names in enumerate(self._keys) if values[j][index] is not None
+            filled = [(name, j) for j, names in enumerate(self._keys) if values[j].cell(index) is not None
                       for name in names if name in record]
             template = _Template(record, tuple(n for n, _ in filled), tuple(j for _, j in filled))
         if len(self._templates) >= _SIGNATURES_KEPT:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+import numpy as np
+
 from ..evaluation.rows import RowError
 from ..facts.privacy import FORMULA_START
 from ..facts.table import objects
@@ -173,17 +175,20 @@ def _answer_columns(found: Sequence[Any], keys: Sequence[str]) -> list[list[Any]
 def _taken_batch(shape: Shape, chunk: DecidedChunk) -> Any:
     """The wide batch of a DecidedChunk: each question's columns built over its distinct answers, then taken by row."""
     n = len(chunk)
-    errors = {i: e for i, e in chunk.whole.items() if isinstance(e, RowError)}
+    errors = sorted((i, e) for i, e in chunk.whole.items() if isinstance(e, RowError))
+    member_ids = list(chunk.member_ids)
+    error_at = np.zeros(n, dtype=np.int64)  # each row's error (1, 2, …), 0 for none
+    for k, (i, error) in enumerate(errors, start=1):
+        member_ids[i] = error.member_id
+        error_at[i] = k
     head: list[Any] = [
-        list(range(chunk.first_row, chunk.first_row + n)),
-        [errors[i].member_id if i in errors else m for i, m in enumerate(chunk.member_ids)],
-        [chunk.on.toordinal() if d else None for d in chunk.decided.tolist()],
-        *([getattr(errors[i], name) if i in errors else None for i in range(n)]
-          for name in ("problem", "problem_ja", "kind", "column", "value")),
+        np.arange(chunk.first_row, chunk.first_row + n), member_ids, [None, chunk.on.toordinal()],
+        *([None, *(getattr(e, name) for _, e in errors)] for name in ("problem", "problem_ja", "kind", "column", "value")),
     ]
+    head_takes = [None, None, chunk.decided.astype(np.int64), *[error_at] * 5]
     answers = chunk.answers
-    columns: list[Any] = list(head)
-    takes: list[Any] = [None] * len(head)
+    columns: list[Any] = head
+    takes: list[Any] = head_takes
     for question, keys in shape.questions:
         position = answers.order[question]
         given, which = answers.given[position], answers.which[position]
