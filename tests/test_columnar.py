@@ -179,11 +179,12 @@ def test_typed_cells_of_a_frame_take_the_same_path() -> None:
         ["M3", "dependant", date(2020, 4, 1), True, 1, None],  # a dependant on voluntary continuation: refused
         ["M4", "insured", date(2020, 4, 1), 2, True, None],  # 2 is no flag
         [5, "insured", "2020-04-01", False, False, date(2020, 4, 1)],  # lost on the day of enrolment: refused
+        ["M6", "insured", date(2020, 4, 1), False, True, ["2021-04-01"]],  # a cell no dict can hold: no date
     ]
     on = date(2025, 12, 2)
     _same_facts(header, rows, on)  # type: ignore[arg-type]
     facts = ChunkReader(header, on).facts(rows, 1)
-    assert [f is None for f in facts] == [False, False, True, True, True]
+    assert [f is None for f in facts] == [False, False, True, True, True, True]
     _same_results(BOOK, header, rows, on)  # type: ignore[arg-type]
 
 

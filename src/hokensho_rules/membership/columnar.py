@@ -143,13 +143,15 @@ class ChunkReader:
         self._pairs = [(a, b) for a in range(count) for b in range(a + 1, count)]
 
     def _column(self, j: int, cells: Sequence[object]) -> _Cells:
-        index: dict[object, int] = {}
-        if all(type(v) is str for v in cells):
-            of_row = [index.setdefault(v, len(index)) for v in cells]
-        else:  # typed cells (Parquet, a DataFrame): 1, 1.0 and True are different cells
-            of_row = [index.setdefault(v if type(v) is str else (type(v), v), len(index)) for v in cells]
-        column = self.columns[j]
-        cache = self._cells[j]
+        column, cache = self.columns[j], self._cells[j]
+        keys: Sequence[object] = cells
+        if set(map(type, cells)) != {str}:  # typed cells (Parquet, a DataFrame): 1, 1.0 and True are different cells
+            keys = [v if type(v) is str else (type(v), v) for v in cells]
+        try:
+            index = {v: k for k, v in enumerate(dict.fromkeys(keys))}
+        except TypeError:  # a cell that cannot be a key (a list, say): every cell on its own
+            return _Cells([self._parsed(column, cache, v) for v in cells], np.arange(len(cells)))
+        of_row = list(map(index.__getitem__, keys))
         distinct = [self._parsed(column, cache, v if type(v) is str else v[1]) for v in index]  # type: ignore[index]
         return _Cells(distinct, np.array(of_row, dtype=np.int64))
 
