@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from ..facts.errors import RuleFileError
+from ..membership.batch import DEFAULT_CHUNK
 from ..membership.columns import parse_date
 from ..rulebook.book import Rulebook
 
@@ -87,7 +88,7 @@ def input_options(function: F) -> F:
 def run_options(function: F) -> F:
     function = click.option("--processes", "-p", type=click.IntRange(min=1),
                             help="Worker processes (default: every core; 1 runs in this process).")(function)
-    function = click.option("--chunk-size", type=click.IntRange(min=1), default=2000, show_default=True,
+    function = click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK, show_default=True,
                             help="Members per task sent to a worker.")(function)
     function = click.option("--progress/--no-progress", default=None,
                             help="Progress bar on stderr (default: only on a terminal).")(function)

@@ -38,7 +38,7 @@ from .schema import (
     WorkingDay,
 )
 
-__all__ = ["Compiled", "compile_expr", "date_step", "days_off_of", "evaluate_expr"]
+__all__ = ["Compiled", "compile_expr", "date_step", "days_off_of", "evaluate_expr", "length_of"]
 
 Compiled = Callable[[Mapping[str, Value]], "date | str | None"]
 _DAY = timedelta(days=1)
@@ -53,7 +53,8 @@ def _as_value(value: Value | None) -> date | str | None:
     return None
 
 
-def _count(value: int | ParamRef, params: Params) -> int:
+def length_of(value: int | ParamRef, params: Params) -> int:
+    """A length (years, months, days) an expression takes: a number, or the parameter it names."""
     count = params[value.param] if isinstance(value, ParamRef) else value
     assert isinstance(count, int)
     return count
@@ -118,20 +119,20 @@ def date_step(expr: Expr, params: Params) -> tuple[Expr, Callable[[date], date]]
         return expr.day_after, lambda day: day + _DAY
     if isinstance(expr, PeriodEnd):
         spec = expr.period_end
-        years, months = _count(spec.years, params), _count(spec.months, params)
+        years, months = length_of(spec.years, params), length_of(spec.months, params)
         return spec.start, lambda day: civil_period_end(day, years=years, months=months)
     if isinstance(expr, WithinDays):
-        days = _count(expr.within_days.days, params)
+        days = length_of(expr.within_days.days, params)
         return expr.within_days.start, lambda day: within_days_deadline(day, days)
     if isinstance(expr, WorkingDay):
         days_off = days_off_of(expr, params)
         # Remembered per day (a pure function of it): a deadline of every member of a batch falls on a few thousand days.
         return expr.working_day.date, functools.lru_cache(maxsize=1 << 14)(days_off.next_working_day)
     if isinstance(expr, DaysBefore):
-        back = timedelta(days=_count(expr.days_before.days, params))
+        back = timedelta(days=length_of(expr.days_before.days, params))
         return expr.days_before.start, lambda day: day - back
     if isinstance(expr, MonthEnd):
-        months = _count(expr.month_end.months, params)
+        months = length_of(expr.month_end.months, params)
         return expr.month_end.start, lambda day: end_of_month_after(day, months)
     return None
 

@@ -6,9 +6,10 @@ reads (one value per row, as the flat facts hold them) that gives every row's va
 :func:`~hokensho_rules.law.expressions.compile_expr` would for that row alone:
 
 - a value is a date (a day number), a text, or none, per row;
-- a move of one date (a day before, a period's end, a working day …) is the scalar
-  move itself (``expressions.date_step``), applied once per distinct day and
-  remembered, so both can never disagree;
+- a move of one date is numpy arithmetic where it is that (a day before or after, a
+  number of days, a period's end by 民法 第143条, a month's end); a working day is the
+  scalar move itself (``expressions.date_step``), applied once per distinct day and
+  remembered;
 - ``min``/``max`` skip what is not a date, ``on_or_after`` keeps a date on or after its
   bound, as the scalar does;
 - a row where the scalar would raise (a day beyond the calendar) is marked ``bad``;
@@ -25,13 +26,15 @@ import numpy as np
 
 from ..facts.record import datum_key, encode, fact_key
 from .conditions import Params
-from .expressions import date_step
-from .schema import Expr, FactRef, MaxOf, MinOf, OnOrAfter, OutcomeDataRef, ParamRef
+from .expressions import date_step, length_of
+from .schema import (DayAfter, DayBefore, DaysBefore, Expr, FactRef, MaxOf, MinOf, MonthEnd, OnOrAfter, OutcomeDataRef,
+                     ParamRef, PeriodEnd, WithinDays)
 
 __all__ = ["Column", "Vector", "Vectorized", "compile_vector"]
 
 NONE, DATE, TEXT = 0, 1, 2
 _LAST_DAY = date.max.toordinal()
+_EPOCH = date(1970, 1, 1).toordinal()  # numpy's datetime64 counts days from here
 # Days remembered per move (a pure function of the day): forgotten all at once past it.
 _DAYS_KEPT = 1 << 14
 
@@ -106,7 +109,12 @@ def _extreme(items: tuple[Vectorized, ...], smallest: bool) -> Vectorized:
     return extreme
 
 
-def _moved(inner: Vectorized, then: Callable[[date], date]) -> Vectorized:
+Move = Callable[[Any], tuple[Any, Any]]
+"""Day numbers to the days they move to, and where the move raises."""
+
+
+def _remembered(then: Callable[[date], date]) -> Move:
+    """The scalar move, once per distinct day, remembered between calls."""
     remembered: dict[int, int | None] = {}  # day → moved day, or None where the move raises
 
     def move(day: int) -> int | None:
@@ -115,20 +123,96 @@ def _moved(inner: Vectorized, then: Callable[[date], date]) -> Vectorized:
         except Exception:  # noqa: BLE001 - the row is decided alone, which reports the error
             return None
 
-    def moved(column: Column, n: int) -> Vector:
-        given = inner(column, n)
-        dated = (given.kind == DATE) & ~given.bad
-        distinct = np.unique(given.days[dated])
+    def moved(days: Any) -> tuple[Any, Any]:
+        distinct, at = np.unique(days, return_inverse=True)
         if len(remembered) + len(distinct) > _DAYS_KEPT:
             remembered.clear()
         results = [remembered[d] if d in remembered else remembered.setdefault(d, move(d)) for d in distinct.tolist()]
         failed = np.array([r is None for r in results], dtype=bool)
         to = np.array([0 if r is None else r for r in results], dtype=np.int64)
-        at = np.searchsorted(distinct, given.days[dated])
+        return to[at.reshape(-1)], failed[at.reshape(-1)]
+
+    return moved
+
+
+def _within_calendar(days: Any) -> tuple[Any, Any]:
+    bad = (days < 1) | (days > _LAST_DAY)
+    return np.where(bad, 0, days), bad
+
+
+def _months(days: Any) -> tuple[Any, Any]:
+    """Each day's month (numpy months since 1970-01) and day of the month (from 1)."""
+    as_dates = (days - _EPOCH).astype("datetime64[D]")
+    month = as_dates.astype("datetime64[M]")
+    return month, (as_dates - month.astype("datetime64[D]")).astype(np.int64) + 1
+
+
+def _first_days(month: Any) -> tuple[Any, Any]:
+    """The day number of each month's first day, and the month's length."""
+    first = month.astype("datetime64[D]")
+    length = ((month + np.timedelta64(1, "M")).astype("datetime64[D]") - first).astype(np.int64)
+    return first.astype(np.int64) + _EPOCH, length
+
+
+def _last_year(month: Any) -> Any:
+    """Where a month lies beyond the calendar's last year (relativedelta raises there)."""
+    return month.astype(np.int64) // 12 + 1970 > date.max.year
+
+
+def _shift(by: int) -> Move:
+    return lambda days: _within_calendar(days + by)
+
+
+def _period_end(years: int, months: int) -> Move:
+    # 民法 第143条, as calendar.civil_period_end: the day before the corresponding day of the
+    # final month, or that month's last day when it has no corresponding day.
+    def moved(days: Any) -> tuple[Any, Any]:
+        month, day = _months(days)
+        final = month + np.timedelta64(12 * years + months, "M")
+        first, length = _first_days(final)
+        end, bad = _within_calendar(np.where(day > length, first + length - 1, first + day - 2))
+        return end, bad | _last_year(final)
+
+    return moved
+
+
+def _month_end(months: int) -> Move:
+    def moved(days: Any) -> tuple[Any, Any]:
+        final = _months(days)[0] + np.timedelta64(months, "M")
+        first, length = _first_days(final)
+        end, bad = _within_calendar(first + length - 1)
+        return end, bad | _last_year(final)
+
+    return moved
+
+
+def _array_move(expr: Expr, params: Params) -> Move | None:
+    """The move of ``expr`` as numpy arithmetic, where it is that; None for a move done day by day
+    (a working day) or one whose lengths make the scalar raise (it then raises for every row)."""
+    if isinstance(expr, (DayBefore, DayAfter)):
+        return _shift(-1 if isinstance(expr, DayBefore) else 1)
+    if isinstance(expr, DaysBefore):
+        return _shift(-length_of(expr.days_before.days, params))
+    if isinstance(expr, WithinDays):
+        days = length_of(expr.within_days.days, params)
+        return _shift(days) if days >= 1 else None
+    if isinstance(expr, PeriodEnd):
+        years, months = length_of(expr.period_end.years, params), length_of(expr.period_end.months, params)
+        return _period_end(years, months) if years >= 0 and months >= 0 and years + months > 0 else None
+    if isinstance(expr, MonthEnd):
+        months = length_of(expr.month_end.months, params)
+        return _month_end(months) if months >= 0 else None
+    return None
+
+
+def _moved(inner: Vectorized, move: Move) -> Vectorized:
+    def moved(column: Column, n: int) -> Vector:
+        given = inner(column, n)
+        dated = (given.kind == DATE) & ~given.bad
         days = np.zeros(n, dtype=np.int64)
-        days[dated] = to[at]
         bad = given.bad.copy()
-        bad[dated] |= failed[at]
+        if dated.any():
+            days[dated], bad[dated] = move(given.days[dated])
         return Vector(np.where(dated, DATE, NONE).astype(np.int8), days, None, bad)
 
     return moved
@@ -159,7 +243,7 @@ def compile_vector(expr: Expr, params: Params) -> Vectorized:
     step = date_step(expr, params)
     if step is not None:
         inner, then = step
-        return _moved(compile_vector(inner, params), then)
+        return _moved(compile_vector(inner, params), _array_move(expr, params) or _remembered(then))
     if isinstance(expr, OnOrAfter):
         return _on_or_after(compile_vector(expr.on_or_after.date, params),
                             compile_vector(expr.on_or_after.from_, params))
