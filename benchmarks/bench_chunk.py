@@ -34,6 +34,7 @@ import membership_file
 
 import hokensho_rules as hr
 from hokensho_rules.evaluation.chunk import packed_chunk
+from hokensho_rules.membership.batch import DEFAULT_CHUNK
 from hokensho_rules.facts.table import FactTable
 from hokensho_rules.evaluation.outcomes import OutcomeEvaluator
 from hokensho_rules.facts.record import to_record
@@ -41,7 +42,7 @@ from hokensho_rules.membership.columns import parse_row
 from hokensho_rules.membership.files import read_members
 
 ON = date(2025, 12, 2)
-CHUNK = 2_000
+CHUNK = DEFAULT_CHUNK
 
 
 def members(count: int) -> list[hr.Member]:
