@@ -1,7 +1,7 @@
 """A chunk of members decided stratum by stratum, with the chunk's facts held as columns.
 
 :class:`~hokensho_rules.evaluation.outcomes.OutcomeEvaluator` walks one member through
-every stratum, question by question. :func:`packed_chunk` turns that loop around, so
+every stratum, question by question. :func:`chunk_answers` turns that loop around, so
 that the Python work per question is done per distinct case rather than per member:
 
 1. each stratum's abstraction key (``abstraction.py``) is computed for the whole chunk
@@ -9,14 +9,16 @@ that the Python work per question is done per distinct case rather than per memb
    distinguishes values), and rows are grouped by key;
 2. each group is decided once: one row's fact is built and looked up in the same cache
    (or sent to the engine) as the per-member walk would;
-3. each question's answer is set for all rows of a plan at once; outcome data are
-   computed once per distinct input values (the plan's memo, as per member) and put
-   back by row.
+3. each question's answer is set for all rows of a plan at once (``answer_columns.py``);
+   its rule's outcome data are computed for all of them with numpy (``law/vectors.py``)
+   and kept as columns. Data that concurring rules must agree on are computed once per
+   distinct input values (the plan's memo, as per member).
 
 Rows that meet anything else — a conflict, a gap, a datum the calendar cannot hold, an
-engine error, a column whose values are not all of one type — are handed back as
-``None``: the caller runs the per-member walk on them, which gives their exact result or
-error row. ``tests/test_chunk.py`` checks both walks agree row for row.
+engine error — are handed back (not ``alive``; ``None`` from :func:`packed_chunk`); a
+column whose values are not all of one type is keyed row by row. The caller runs the
+per-member walk on the rows handed back, which gives their exact result or error row.
+``tests/test_chunk.py`` checks both walks agree row for row.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A table's rows are read column by column (``columnar.py``) and Members flattened
 chunk is then decided stratum by stratum (``evaluation/chunk.py``), and every row that
 walk hands back — and every row it cannot take (an error row of the reader, a Member
 with a full Decision) — is decided member by member, which gives its exact result or
-error row.
+error row. The results stay the walk's columns (``decided.py``) for the chunk's
+transform; without one, they are the list of results.
 """
 
 from __future__ import annotations
