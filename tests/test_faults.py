@@ -50,8 +50,8 @@ def _membership(path: Path, count: int) -> Path:
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """12,000 rows: enough that a run is still going when the fault comes."""
-    return _membership(tmp_path_factory.mktemp("big") / "big.csv", 12_000)
+    """40,000 rows: enough that a run is still going when the fault comes (a second or more of work)."""
+    return _membership(tmp_path_factory.mktemp("big") / "big.csv", 40_000)
 
 
 @pytest.fixture(scope="module")
