@@ -41,7 +41,7 @@ def reads(expr: object) -> list[str]:
 values = st.one_of(
     st.none(), st.booleans(), st.sampled_from(["", "text", "2025-12-02"]),
     st.integers(date(2015, 1, 1).toordinal(), date(2035, 12, 31).toordinal()),
-    st.sampled_from([1, 2, 31, 366, LAST, LAST - 1, LAST - 40, 0, -1, LAST + 1]),
+    st.sampled_from([1, 2, 31, 366, LAST, LAST - 1, LAST - 40, 0, -1, LAST + 1, 10**30, -(10**30)]),
     # First days of months near the calendar's end: a period from one can end on its last day.
     st.sampled_from([date(year, month, 1).toordinal() for year in range(9989, 10000) for month in (1, 6, 12)]),
 )
@@ -75,14 +75,3 @@ def test_every_row_is_what_the_scalar_expression_gives(rule_id: str, datum: str,
             continue
         assert not found.bad[row], (row, fact)
         assert got[row] == (value.toordinal() if isinstance(value, date) else value), (row, fact)
-
-
-def test_a_move_is_remembered_per_day_and_computed_once() -> None:
-    # The same days again (a later chunk) give the same values from what the first call kept.
-    expr = next(rule.data[d] for rule in BOOK.law.rules.values() for d in rule.data
-                if "period_end" in type(rule.data[d]).__name__.lower() or "working" in type(rule.data[d]).__name__.lower())
-    vector = compile_vector(expr, BOOK.law.params_on(date(2025, 12, 2)))
-    keys = sorted(set(reads(expr)))
-    column = {k: objects([date(2025, 1, 1).toordinal() + i % 7 for i in range(50)]) for k in keys}
-    first = vector(column.__getitem__, 50).values()
-    assert np.array_equal(first, vector(column.__getitem__, 50).values())

@@ -8,8 +8,8 @@ reads (one value per row, as the flat facts hold them) that gives every row's va
 - a value is a date (a day number), a text, or none, per row;
 - a move of one date is numpy arithmetic where it is that (a day before or after, a
   number of days, a period's end by 民法 第143条, a month's end); a working day is the
-  scalar move itself (``expressions.date_step``), applied once per distinct day and
-  remembered;
+  scalar move itself (``expressions.date_step``, which remembers its days), applied
+  once per distinct day;
 - ``min``/``max`` skip what is not a date, ``on_or_after`` keeps a date on or after its
   bound, as the scalar does;
 - a row where the scalar would raise (a day beyond the calendar) is marked ``bad``;
@@ -35,8 +35,6 @@ __all__ = ["Column", "Vector", "Vectorized", "compile_vector"]
 NONE, DATE, TEXT = 0, 1, 2
 _LAST_DAY = date.max.toordinal()
 _EPOCH = date(1970, 1, 1).toordinal()  # numpy's datetime64 counts days from here
-# Days remembered per move (a pure function of the day): forgotten all at once past it.
-_DAYS_KEPT = 1 << 14
 
 Column = Callable[[str], Any]
 """The values of one flat key for the rows being computed (an array of objects, None where absent)."""
@@ -83,12 +81,13 @@ def _read(key: str) -> Vectorized:
         types = np.fromiter(map(type, values), dtype=object, count=n)
         dated = types == int  # a flag (bool) is no datum, as the scalar read has it
         texted = types == str
-        # date.fromordinal raises beyond the calendar: the scalar read fails there.
-        inside = [1 <= v <= _LAST_DAY for v in values[dated].tolist()]
-        bad = np.zeros(n, dtype=bool)
-        bad[dated] = ~np.array(inside, dtype=bool)
         days = np.zeros(n, dtype=np.int64)
-        days[dated & ~bad] = values[dated & ~bad].astype(np.int64)
+        try:
+            days[dated] = values[dated].astype(np.int64)
+        except OverflowError:  # a number no int64 holds: beyond the calendar, as one far below is
+            days[dated] = [v if 0 <= v <= _LAST_DAY else 0 for v in values[dated].tolist()]
+        # date.fromordinal raises beyond the calendar: the scalar read fails there.
+        bad = dated & ((days < 1) | (days > _LAST_DAY))
         kind = np.where(dated, DATE, np.where(texted, TEXT, NONE)).astype(np.int8)
         return Vector(kind, days, values if texted.any() else None, bad)
 
@@ -113,10 +112,8 @@ Move = Callable[[Any], tuple[Any, Any]]
 """Day numbers to the days they move to, and where the move raises."""
 
 
-def _remembered(then: Callable[[date], date]) -> Move:
-    """The scalar move, once per distinct day, remembered between calls."""
-    remembered: dict[int, int | None] = {}  # day → moved day, or None where the move raises
-
+def _day_by_day(then: Callable[[date], date]) -> Move:
+    """The scalar move, once per distinct day (a working day's move remembers its days itself)."""
     def move(day: int) -> int | None:
         try:
             return then(date.fromordinal(day)).toordinal()
@@ -125,9 +122,7 @@ def _remembered(then: Callable[[date], date]) -> Move:
 
     def moved(days: Any) -> tuple[Any, Any]:
         distinct, at = np.unique(days, return_inverse=True)
-        if len(remembered) + len(distinct) > _DAYS_KEPT:
-            remembered.clear()
-        results = [remembered[d] if d in remembered else remembered.setdefault(d, move(d)) for d in distinct.tolist()]
+        results = [move(d) for d in distinct.tolist()]
         failed = np.array([r is None for r in results], dtype=bool)
         to = np.array([0 if r is None else r for r in results], dtype=np.int64)
         return to[at.reshape(-1)], failed[at.reshape(-1)]
@@ -243,7 +238,7 @@ def compile_vector(expr: Expr, params: Params) -> Vectorized:
     step = date_step(expr, params)
     if step is not None:
         inner, then = step
-        return _moved(compile_vector(inner, params), _array_move(expr, params) or _remembered(then))
+        return _moved(compile_vector(inner, params), _array_move(expr, params) or _day_by_day(then))
     if isinstance(expr, OnOrAfter):
         return _on_or_after(compile_vector(expr.on_or_after.date, params),
                             compile_vector(expr.on_or_after.from_, params))

@@ -85,9 +85,14 @@ class DecidedChunk(Sequence[_Result]):
         # Sent to another process (a transform that returns it as it is): as its list of results.
         return (list, (self.results(),))
 
+    def error_rows(self) -> list[tuple[int, RowError]]:
+        """Each error row with its position in the chunk, in order."""
+        return [(i, found) for i, found in sorted(self.whole.items(), key=lambda item: item[0])
+                if isinstance(found, RowError)]
+
     def errors(self) -> list[RowError]:
         """The error rows, in order."""
-        return [self.whole[i] for i in sorted(self.whole) if isinstance(self.whole[i], RowError)]  # type: ignore[misc]
+        return [error for _, error in self.error_rows()]
 
     def action_count(self) -> int:
         """How many action rows the answers call for (``needs``), counted per distinct set of outcomes."""

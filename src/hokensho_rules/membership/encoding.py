@@ -175,20 +175,19 @@ def _answer_columns(found: Sequence[Any], keys: Sequence[str]) -> list[list[Any]
 def _taken_batch(shape: Shape, chunk: DecidedChunk) -> Any:
     """The wide batch of a DecidedChunk: each question's columns built over its distinct answers, then taken by row."""
     n = len(chunk)
-    errors = sorted((i, e) for i, e in chunk.whole.items() if isinstance(e, RowError))
+    errors = chunk.error_rows()
     member_ids = list(chunk.member_ids)
     error_at = np.zeros(n, dtype=np.int64)  # each row's error (1, 2, …), 0 for none
     for k, (i, error) in enumerate(errors, start=1):
         member_ids[i] = error.member_id
         error_at[i] = k
-    head: list[Any] = [
+    # The row, the member and the day; the error's fields. Each column is taken by its indices where it has some.
+    columns: list[Any] = [
         np.arange(chunk.first_row, chunk.first_row + n), member_ids, [None, chunk.on.toordinal()],
         *([None, *(getattr(e, name) for _, e in errors)] for name in ("problem", "problem_ja", "kind", "column", "value")),
     ]
-    head_takes = [None, None, chunk.decided.astype(np.int64), *[error_at] * 5]
+    takes: list[Any] = [None, None, chunk.decided.astype(np.int64), *[error_at] * 5]
     answers = chunk.answers
-    columns: list[Any] = head
-    takes: list[Any] = head_takes
     for question, keys in shape.questions:
         position = answers.order[question]
         given, which = answers.given[position], answers.which[position]
