@@ -291,7 +291,12 @@ def _check_table(eras: list[Era], path: Path) -> None:
 
 
 def _eras(eras_file: Path | None) -> tuple[Era, ...]:
-    return load_eras(eras_file if eras_file is not None else default_eras_file())
+    return load_eras(eras_file) if eras_file is not None else _bundled_eras()
+
+
+@functools.cache  # asked for by every date parsed or shown: a path built and hashed each time cost more than the parse
+def _bundled_eras() -> tuple[Era, ...]:
+    return load_eras(default_eras_file())
 
 
 # --- wareki ----------------------------------------------------------------

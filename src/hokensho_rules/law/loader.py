@@ -20,6 +20,7 @@ SEED_PACK = "seed"
 
 
 @functools.cache
+@functools.cache  # where this package is installed does not change while it runs; every date parsed asks
 def rules_dir() -> Path:
     """The ``rules/`` folder: inside the installed package, or at the top of a checkout."""
     here = Path(__file__).resolve().parent.parent
