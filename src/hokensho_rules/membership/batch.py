@@ -293,7 +293,7 @@ def _evaluate_chunks(
         workers = 1
     job = _Job(on, decisions, header, transform, columnar)
     if unique_ids:
-        rows = unique_rows(rows, header, first_row)
+        rows = unique_rows(rows, header, first_row, chunk_size)
     numbered: Iterator[tuple[int, list[object]]] = (
         (first_row + i * chunk_size, chunk) for i, chunk in enumerate(_chunks(rows, chunk_size))
     )
