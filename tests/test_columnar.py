@@ -16,10 +16,11 @@ cells), and read both ways:
 
 from __future__ import annotations
 
+import string
 from datetime import date, timedelta
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import hokensho_rules as hr
@@ -27,6 +28,7 @@ from hokensho_rules.facts.record import to_record
 from hokensho_rules.law.calendar import format_wareki
 from hokensho_rules.membership.batch import TableRows
 from hokensho_rules.evaluation.outcomes import OutcomeEvaluator
+from hokensho_rules.membership import columnar
 from hokensho_rules.membership.columnar import ChunkReader
 from hokensho_rules.membership.decide import _chunk as decide_chunk, _Job as Job
 from hokensho_rules.membership.decided import DecidedChunk
@@ -205,3 +207,37 @@ def test_rows_alike_but_for_the_order_of_their_dates_are_told_apart() -> None:
     assert [f is None for f in facts] == [False, True, True, False, False]
     assert "paper_card" not in facts[3] and facts[4]["paper_card"] is True  # type: ignore[index]
     _same_results(BOOK, header, rows, on)  # type: ignore[arg-type]
+
+
+def _member_accepts(field: str, value: str) -> bool:
+    try:
+        hr.Member.model_validate({"id": "A", "kind": "insured", "enrolled_on": date(2000, 1, 1), field: value})
+    except ValueError:
+        return False
+    return True
+
+
+# Ids as they come: ASCII of the id alphabet (short and long, any first character), some with
+# runs of digits that are or are not a My Number (123456789018 has a valid check digit), any text.
+_IDS = st.one_of(
+    st.text(alphabet=string.ascii_letters + string.digits + "._:- ", max_size=80),
+    st.tuples(st.sampled_from("Aa0._"), st.integers(55, 75)).map(lambda t: t[0] * t[1]),  # about the longest id
+    st.builds("".join, st.lists(st.sampled_from(["M", "0", "9", "-", ".", "_", ":", "123456789018", "123456789012",
+                                                 "1234-5678-9018"]), min_size=1, max_size=8)),
+    st.text(max_size=70),
+)
+
+
+_TEXT_COLUMNS = [c for c in COLUMNS.values() if c.kind == "text" and c.document is None]
+
+
+@settings(max_examples=400, deadline=None)
+@example(value="A" * 64, column=COLUMNS["id"]).via("the longest id")
+@example(value="A" * 65, column=COLUMNS["id"]).via("one character too many")
+@example(value="A" * 201, column=COLUMNS["household"]).via("one character too many")
+@example(value="A12345678901", column=COLUMNS["id"]).via("11 digits")
+@example(value="123456789018", column=COLUMNS["employer"]).via("a My Number")
+@given(value=_IDS, column=st.sampled_from(_TEXT_COLUMNS))
+def test_the_reader_accepts_an_id_exactly_when_the_member_does(value: str, column: object) -> None:
+    # The reader's shortcut for plain ids must never accept what Member refuses, nor refuse what it accepts.
+    assert columnar._valid_text(column, value) == _member_accepts(column.field, value)  # type: ignore[attr-defined]
