@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 import hokensho_rules as hr
 from hokensho_rules.facts.record import to_record
+from hokensho_rules.facts.table import FactTable
 from hokensho_rules.law.calendar import format_wareki
 from hokensho_rules.membership.batch import TableRows
 from hokensho_rules.evaluation.outcomes import OutcomeEvaluator
@@ -99,9 +100,11 @@ def _same_facts(header: Header, rows: list[list[str]], on: date) -> None:
     assert read == [i for i, fact in enumerate(facts) if fact is not None]
     # The table's columns (templates with each row's own cells put in) are the facts' values, key by key.
     kept = [fact for fact in facts if fact is not None]
-    for key in sorted({key for fact in kept for key in fact} | {"absent"}):
-        assert table.column(key).tolist() == [fact.get(key) for fact in kept], key
-        assert table.has(key, np.arange(len(kept))).tolist() == [key in fact for fact in kept], key
+    # So are those of the facts themselves as a table (each row its own template: evaluate_many's Members).
+    for columns in (table, FactTable.of_facts(kept)):
+        for key in sorted({key for fact in kept for key in fact} | {"absent"}):
+            assert columns.column(key).tolist() == [fact.get(key) for fact in kept], key
+            assert columns.has(key, np.arange(len(kept))).tolist() == [key in fact for fact in kept], key
     for number, (row, fact) in enumerate(zip(rows, facts, strict=True), start=1):
         parsed = parse_row(header, row, number)
         if fact is None:
