@@ -90,8 +90,9 @@ def forget_later(record: MutableMapping[str, int | bool | str], day: int) -> Non
                 del record[key]
             record.pop(flag or "", None)
             continue
-        for key in keys:
-            if _after(record.get(key), day):
+        for key in keys:  # _after, written out: this runs for every key of every member
+            value = record.get(key)
+            if type(value) is int and value > day:
                 del record[key]
 
 

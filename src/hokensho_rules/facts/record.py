@@ -138,9 +138,12 @@ def _keys(prefix: str, model: type[BaseModel]) -> dict[str, str]:
 def _put(out: dict[str, Value], prefix: str, model: BaseModel) -> None:
     keys = _keys(prefix, type(model))
     for name, value in model.__dict__.items():
-        if value is None or isinstance(value, BaseModel):
+        if value is None:
             continue
-        out[keys.get(name) or f"{prefix}__{name}"] = encode(value)
+        if type(value) is date:  # most values: encode's answer without its isinstance
+            out[keys.get(name) or f"{prefix}__{name}"] = value.toordinal()
+        elif not isinstance(value, BaseModel):
+            out[keys.get(name) or f"{prefix}__{name}"] = encode(value)
 
 
 def to_record(member: Member, on: date, situation: Situation | None = None) -> dict[str, Value]:
