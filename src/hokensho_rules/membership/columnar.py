@@ -161,13 +161,21 @@ class ChunkReader:
         except TypeError:  # a cell that cannot be a key (a list, say): every cell on its own
             return _Cells([self._parsed(column, cache, v) for v in cells], np.arange(len(cells)))
         of_row = list(map(index.__getitem__, keys))
-        distinct = [self._parsed(column, cache, v if type(v) is str else v[1]) for v in index]  # type: ignore[index]
+        # Looked up here rather than in _parsed: most distinct cells of a chunk were met in an earlier one.
+        seen = list(index)
+        distinct = [cache.get(v, _MISS) if type(v) is str else _MISS for v in seen]
+        for k, found in enumerate(distinct):
+            if found is _MISS:
+                v = seen[k]
+                distinct[k] = self._read(column, cache, v if type(v) is str else v[1])  # type: ignore[index]
         return _Cells(distinct, np.array(of_row, dtype=np.int64))
 
     def _parsed(self, column: Column, cache: dict[object, object], cell: object) -> object:
         found = cache.get(cell, _MISS) if type(cell) is str else _MISS
-        if found is not _MISS:
-            return found
+        return self._read(column, cache, cell) if found is _MISS else found
+
+    def _read(self, column: Column, cache: dict[object, object], cell: object) -> object:
+        """``cell`` parsed (and checked as Member checks it), remembered when it is text."""
         parsed = _parse(column, cell)
         if column.kind == "text" and column.document is None and isinstance(parsed, str) and not _valid_text(column, parsed):
             parsed = _BAD

@@ -256,10 +256,10 @@ def _flag(value: object) -> bool:
 
 
 def _text(value: object) -> str:
+    if isinstance(value, str):  # first: a file's cells are text, and the number checks below are slow
+        return value.strip()
     if isinstance(value, numbers.Real) and not isinstance(value, (bool, numbers.Integral)) and float(value).is_integer():
         value = int(float(value))  # a numeric column read by pandas: 42.0 is the id 42
-    if isinstance(value, str):
-        return value.strip()
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return str(int(value))  # numpy's int64 too
     raise _CellError("text")
