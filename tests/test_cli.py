@@ -127,3 +127,16 @@ def test_the_installed_command_runs_as_a_real_process(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert pq.read_table(tmp_path / "r.parquet").column("row").to_pylist() == list(range(1, 51))
     assert "50 rows read = 50 decided" in done.stderr and done.stdout == ""
+
+
+def test_a_command_leaves_the_callers_garbage_collector_as_it_was(tmp_path: Path) -> None:
+    # The command line collects less often while it runs (membership/pool.py); a caller
+    # invoking it in its own process, as here, gets its thresholds back.
+    import gc
+
+    before = gc.get_threshold()
+    source = tmp_path / "m.csv"
+    source.write_text("id,kind,enrolled_on\nM1,insured,2020-04-01\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", str(source), "--on", "2025-12-02", "-o", str(tmp_path / "r.csv")])
+    assert result.exit_code == 0, result.output
+    assert gc.get_threshold() == before

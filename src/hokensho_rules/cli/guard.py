@@ -11,6 +11,7 @@ be written, and any unexpected error. Outputs are written atomically
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import signal
 import sys
@@ -23,6 +24,7 @@ import click
 
 from ..facts.privacy import redact, shown_cell
 from ..facts.errors import WorkerDied
+from ..membership.pool import collect_less
 from ..render.atomic import OutputError, Terminated
 from .options import (
     EXIT_CANNOT_WRITE,
@@ -61,6 +63,7 @@ class GuardedGroup(click.Group):
         """Run the command with SIGTERM raised as :class:`Terminated`, every failure turned into one line."""
         main_thread = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+        collector = collect_less()
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
@@ -98,5 +101,6 @@ class GuardedGroup(click.Group):
             _stop(ctx, f"internal error ({type(error).__name__}: {text}); {_UNTOUCHED}; "
                   "please report it (HOKENSHO_TRACEBACK=1 shows where)", EXIT_INTERNAL)
         finally:
+            gc.set_threshold(*collector)
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)

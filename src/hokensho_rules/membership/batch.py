@@ -35,7 +35,7 @@ from typing import Any
 from tqdm import tqdm
 
 from .decide import _chunk, _flattened, _Job
-from .pool import exit_code as _exit_code, stop_workers as _stop_workers
+from .pool import collect_less, exit_code as _exit_code, stop_workers as _stop_workers
 from .columns import Header
 from .unique import unique_rows
 from ..facts.privacy import shown
@@ -93,6 +93,7 @@ def _start_worker(book: Rulebook, cache: bool) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the run and the pool;
     # a worker stopped by it would only print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    collect_less()
     # ``book`` arrived pickled by reference (packs, root): unpickling loaded it here.
     _WORKER = OutcomeEvaluator(book, cache=cache)
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["exit_code", "stop_workers"]
+__all__ = ["collect_less", "exit_code", "stop_workers"]
+
+# A run allocates millions of short-lived containers and hardly any cycle: at the collector's
+# default (a young pass every 700 allocations) its passes took about 7 % of a run's CPU. The
+# processes this package runs (its workers, the command line) pass every 50,000 allocations
+# instead; a call in the user's own process leaves their collector as it is.
+_YOUNG_THRESHOLD = 50_000
 
 # How long a worker asked to stop (SIGTERM) has before it is killed.
 _GRACE_SECONDS = 2.0
@@ -33,6 +40,13 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
     queue = getattr(pool, "_call_queue", None)
     if queue is not None:
         queue.cancel_join_thread()
+
+
+def collect_less() -> tuple[int, ...]:
+    """Collect garbage less often in a process of this package's own; the thresholds before, to restore."""
+    previous = gc.get_threshold()
+    gc.set_threshold(max(previous[0], _YOUNG_THRESHOLD), *previous[1:])
+    return previous
 
 
 def exit_code(pool: ProcessPoolExecutor) -> int | None:
