@@ -1,4 +1,4 @@
-"""What the batch asks of its process pool beyond ``concurrent.futures``: stop its workers, say how one died."""
+"""What this package asks of the processes it runs: stop its pool's workers, say how one died, collect garbage less often."""
 
 from __future__ import annotations
 
