@@ -32,6 +32,20 @@ class HokenshoError(Exception):
     def __init__(self, *args: object) -> None:
         super().__init__(*(redact(arg) if isinstance(arg, str) else arg for arg in args))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickling (a worker process, a Dask task) would rebuild an error by calling its class
+        # with ``args``, the formatted message, which most of these constructors do not take:
+        # a worker's error came back as a dead pool. Rebuilt as it was, without __init__.
+        return _rebuilt, (type(self), self.args), vars(self)
+
+
+def _rebuilt(cls: type[HokenshoError], args: tuple[object, ...]) -> HokenshoError:
+    error = cls.__new__(cls, *args)
+    # The built-in base's own __init__ (OSError's sets errno and strerror from args).
+    builtin: type[BaseException] = next(base for base in cls.__mro__ if base.__module__ == "builtins")
+    builtin.__init__(error, *args)
+    return error
+
 
 class RuleFileError(HokenshoError, ValueError):
     """A rule file, or the rulebook made of several, is malformed.

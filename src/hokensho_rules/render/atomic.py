@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from ..facts.errors import HokenshoError
+
 __all__ = ["OutputError", "Terminated", "atomic_open", "atomic_path"]
 
 
@@ -35,7 +37,7 @@ class Terminated(BaseException):  # noqa: N818 (a signal, like KeyboardInterrupt
     """SIGTERM, as the CLI raises it: like ``KeyboardInterrupt``, not caught by ``except Exception``."""
 
 
-class OutputError(OSError):
+class OutputError(HokenshoError, OSError):
     """An output file could not be written (disk full, folder not writable, I/O error).
 
     Nothing was written at ``path``: an earlier file there is intact. ``errno`` is the

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from ..facts.errors import HokenshoError
 from ..facts.member import Member, Situation
 from ..facts.privacy import redact
 from ..membership.columns import parse_date
@@ -97,7 +98,7 @@ class Problem(BaseModel):
         return f"{where}" + (f", field {self.field}" if self.field else "") + f": {self.problem}"
 
 
-class RequestError(Exception):
+class RequestError(HokenshoError):
     """A body that is not a valid request; ``problems`` name each field."""
 
     def __init__(self, problems: list[Problem]) -> None:
