@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hokensho_rules.membership.columns import parse_date
 from hokensho_rules.law.calendar import (
     WarekiError,
     civil_period_end,
@@ -204,6 +205,31 @@ def test_parse_wareki_errors(text: str, problem: str) -> None:
     message = str(caught.value)
     assert repr(text) in message
     assert problem in message
+
+
+# Texts shaped like dates, with numbers of any length: a cell typed wrong, or a My Number in a date column.
+numbers = st.integers(0, 10**30).map(str) | st.text("0123456789０１２", min_size=1, max_size=40)
+date_shaped = st.builds(lambda era, y, m, d, form: form.format(era, y, m, d),
+                        st.sampled_from(["令和", "平成", "R", "h", "㋿", "元"]), numbers | st.just("元"), numbers, numbers,
+                        st.sampled_from(["{}{}年{}月{}日", "{}{}.{}.{}", "{}{}-{}-{}", "{}{}/{}/{}"]))
+
+
+@given(date_shaped)
+def test_parse_wareki_gives_a_date_or_a_wareki_error_for_any_numbers(text: str) -> None:
+    try:
+        parsed = parse_wareki(text)
+    except WarekiError as error:
+        assert "123456789018" not in str(error)
+    else:
+        assert format_wareki(parsed, "short")  # a date of a known era
+
+
+@given(date_shaped | st.builds("{}/{}/{}".format, numbers, numbers, numbers))
+def test_a_date_cell_is_a_date_or_says_which_forms_are_accepted(text: str) -> None:
+    try:
+        parse_date(text)
+    except ValueError as error:
+        assert "not a date" in str(error)
 
 
 def test_wareki_error_is_value_error() -> None:

@@ -303,10 +303,12 @@ def _bundled_eras() -> tuple[Era, ...]:
 
 # Era token, era year, then either 年月日 or a repeated . / - separator.
 # The era token is lazy so that 元 is left for the year in 令和元年.
+# At most 9 digits a number (zeros in front allowed): a longer one is no date, and would
+# overflow the C integers of ``date`` rather than fail as a malformed text.
 _WAREKI = re.compile(
-    r"(?P<era>[^0-9]+?)(?P<year>[0-9]+|元)"
-    r"(?:年(?P<kanji_month>[0-9]+)月(?P<kanji_day>[0-9]+)日"
-    r"|(?P<sep>[./-])(?P<month>[0-9]+)(?P=sep)(?P<day>[0-9]+))"
+    r"(?P<era>[^0-9]+?)(?P<year>[0-9]{1,9}|元)"
+    r"(?:年(?P<kanji_month>[0-9]{1,9})月(?P<kanji_day>[0-9]{1,9})日"
+    r"|(?P<sep>[./-])(?P<month>[0-9]{1,9})(?P=sep)(?P<day>[0-9]{1,9}))"
 )
 
 
