@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -106,6 +107,27 @@ def test_parquet_in_with_typed_columns(tmp_path: Path, book: hr.Rulebook) -> Non
     frame.to_parquet(tmp_path / "m.parquet")
     summary = evaluate_file(tmp_path / "m.parquet", tmp_path / "r.csv", ON, rulebook=book, processes=1)
     assert (summary.rows, summary.errors) == (40, 0)
+
+
+# Per unit of each type: a day in 2019 (midnight), and a day beyond year 9999 or before year 1,
+# which pyarrow stores and Python's date cannot hold.
+# (Nanoseconds since 1970 reach only the years 1677 to 2262.)
+UNITS = {pa.date32(): 1, pa.date64(): 86_400_000, pa.timestamp("us"): 86_400_000_000,
+         pa.timestamp("ms"): 86_400_000}
+
+
+@pytest.mark.parametrize("kind", list(UNITS))
+def test_a_parquet_date_beyond_python_s_is_that_row_s_error(tmp_path: Path, book: hr.Rulebook,
+                                                            kind: pa.DataType) -> None:
+    unit = UNITS[kind]
+    enrolled = pa.array([18_000 * unit, 3_000_000 * unit, -3_000_000 * unit], kind)
+    pq.write_table(pa.table({"id": ["M1", "M2", "M3"], "kind": ["insured"] * 3, "enrolled_on": enrolled}),
+                   tmp_path / "m.parquet")
+    with read_members(tmp_path / "m.parquet") as table:
+        results = list(hr.evaluate_many(table, ON, rulebook=book, processes=1))
+    assert [type(r).__name__ for r in results] == ["MemberResult", "RowError", "RowError"]
+    assert [r.row for r in results] == [1, 2, 3]
+    assert all(isinstance(r, hr.RowError) and r.column == "enrolled_on" for r in results[1:]), results
 
 
 def test_dataframes_in_and_out_wide_long_and_actions(book: hr.Rulebook) -> None:

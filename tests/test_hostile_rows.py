@@ -228,3 +228,17 @@ def test_the_summary_file_lets_a_reader_check_the_output(tmp_path: Path, book: h
     assert (facts["rows_read"], facts["rows_decided"], facts["rows_error"]) == (2, 1, 1)
     assert facts["on"] == "2025-12-02" and facts["packs"] == list(book.packs) and len(facts["rules_sha256"]) == 64
     assert facts["library_version"] and facts["complete"] is True
+
+
+@given(row=st.integers(1, 10**6), member=st.none() | st.from_regex(r"[A-Za-z0-9]{1,8}", fullmatch=True),
+       column=st.none() | st.sampled_from(COLUMNS), value=st.none() | st.text(max_size=20))
+def test_an_error_row_reads_in_one_language(row: int, member: str | None, column: str | None,
+                                            value: str | None) -> None:
+    error = hr.RowError(row, member, "not a date", "BadCell", column, value, problem_ja="日付として読めません")
+    # What the line says around the row's own id, column name and value: no word of the other language.
+    said = {lang: error.message(lang) for lang in ("ja", "en")}
+    for part in (member, column, None if value is None else repr(spreadsheet_safe(value))):
+        if part:
+            said = {lang: text.replace(part, "") for lang, text in said.items()}
+    assert not re.search(r"[A-Za-z]", said["ja"]), said["ja"]
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", said["en"]), said["en"]

@@ -181,13 +181,15 @@ class RowError:
     def message(self, lang: str = "en") -> str:
         """The error as one line, in English (``en``) or Japanese (``ja``), naming the row, column and value."""
         # The value as a spreadsheet would not run it, should the line be pasted into one.
-        shown = f", value {spreadsheet_safe(self.value)!r}" if self.value is not None else ""
+        value = repr(spreadsheet_safe(self.value)) if self.value is not None else None
         if lang == "ja" and self.problem_ja:
             where = f"{self.row}行目" + (f"（加入者 {self.member_id}）" if self.member_id else "")
             cell = f"、列「{self.column}」" if self.column else ""
+            shown = f"、値 {value}" if value is not None else ""
             return f"{where}{cell}{shown}: {self.problem_ja}"
         where = f"row {self.row}" + (f" (member {self.member_id})" if self.member_id else "")
         cell = f", column {self.column}" if self.column else ""
+        shown = f", value {value}" if value is not None else ""
         return f"{where}{cell}{shown}: {self.problem}"
 
 

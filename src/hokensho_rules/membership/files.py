@@ -237,7 +237,23 @@ def _json_object(line: str) -> dict[str, Any] | RowError:
 
 def _parquet_rows(parquet: Any, chunk_size: int) -> Iterator[Sequence[object]]:
     for batch in parquet.iter_batches(batch_size=chunk_size):
-        yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
+        yield from zip(*(_cells(column) for column in batch.columns), strict=True)
+
+
+def _cells(column: Any) -> list[object]:
+    """A Parquet column's values as Python's; a value Python cannot hold is a text saying so."""
+    try:
+        cells: list[object] = column.to_pylist()
+    except (OverflowError, ValueError):  # a date or time before year 1 or after 9999: one cell's error
+        return [_cell(value, column.type) for value in column]
+    return cells
+
+
+def _cell(value: Any, kind: Any) -> object:
+    try:
+        return value.as_py()
+    except (OverflowError, ValueError):
+        return f"out of range for {kind}"
 
 
 def read_table(path: str | Path, *, format: str | None = None, encoding: str | None = None) -> list[dict[str, object]]:
