@@ -64,9 +64,9 @@ class GuardedGroup(click.Group):
         main_thread = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
         collector = collect_less()
+        if main_thread:
+            quiet_tracker()
         try:
-            if main_thread:
-                quiet_tracker()
             return super().invoke(ctx)
         except KeyboardInterrupt:
             _stop(ctx, f"interrupted (Ctrl-C); {_UNTOUCHED}", EXIT_INTERRUPTED)
