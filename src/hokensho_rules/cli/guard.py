@@ -24,7 +24,7 @@ import click
 
 from ..facts.privacy import redact, shown_cell
 from ..facts.errors import WorkerDied
-from ..membership.pool import collect_less, quiet_tracker
+from ..membership.pool import collect_less
 from ..render.atomic import OutputError, Terminated
 from .options import (
     EXIT_CANNOT_WRITE,
@@ -64,8 +64,6 @@ class GuardedGroup(click.Group):
         main_thread = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
         collector = collect_less()
-        if main_thread:
-            quiet_tracker()
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:

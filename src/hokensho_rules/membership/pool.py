@@ -1,13 +1,11 @@
-"""What this package asks of the processes it runs: stop its pool's workers, say how one died,
-collect garbage less often, keep the pool's helper process off stderr."""
+"""What this package asks of the processes it runs: stop its pool's workers, say how one died, collect garbage less often."""
 
 from __future__ import annotations
 
 import gc
-import os
 from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["collect_less", "exit_code", "quiet_tracker", "stop_workers"]
+__all__ = ["collect_less", "exit_code", "stop_workers"]
 
 # A run allocates millions of short-lived containers and hardly any cycle: at the collector's
 # default (a young pass every 700 allocations) its passes took about 7 % of a run's CPU. The
@@ -56,27 +54,3 @@ def exit_code(pool: ProcessPoolExecutor) -> int | None:
     processes = list((getattr(pool, "_processes", None) or {}).values())
     codes = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
     return codes[0] if codes else None
-
-
-def quiet_tracker() -> None:
-    """Start multiprocessing's resource tracker now, with its stderr on the null device.
-
-    The tracker is a helper process that outlives a run's workers and writes to the stderr it
-    inherited. When a signal stops a run mid-way it may report, after the command's own one
-    line, a semaphore it could not clean up: nothing a user can act on, and it would make the
-    last line on stderr not ours. For the command line only: in a library call the tracker is
-    the user's, and so are its warnings.
-    """
-    if os.name != "posix":  # only POSIX has the tracker
-        return
-    from multiprocessing import resource_tracker
-
-    saved = os.dup(2)
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 2)
-        os.close(null)
-        resource_tracker.ensure_running()
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
