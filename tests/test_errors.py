@@ -8,10 +8,11 @@ import errno
 import importlib
 import inspect
 import io
+import multiprocessing
 import pickle
 import pkgutil
-from collections.abc import Callable
-from typing import Any
+from concurrent.futures import ProcessPoolExecutor
+from typing import NoReturn
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -100,9 +101,6 @@ def test_an_error_is_the_same_after_pickling(error: BaseException) -> None:
 
 
 def test_an_error_raised_in_a_worker_process_reaches_the_caller_as_it_was() -> None:
-    from concurrent.futures import ProcessPoolExecutor
-    import multiprocessing
-
     raised = RuleFileError("rules/x.yaml", "bad", rule_id="A-1", field="when.all")
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         back = pool.submit(_raise, raised).exception(timeout=120)
@@ -110,5 +108,5 @@ def test_an_error_raised_in_a_worker_process_reaches_the_caller_as_it_was() -> N
     _same(raised, back)
 
 
-def _raise(error: BaseException) -> Callable[[], Any]:
+def _raise(error: BaseException) -> NoReturn:
     raise error
